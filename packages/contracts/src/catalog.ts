@@ -1,0 +1,67 @@
+import type { TSchema } from '@sinclair/typebox';
+import { DeadLetterAlertSchema } from './alerts';
+import { WebhookEventSchema } from './events';
+import { TrackingJobSchema } from './tracking';
+import { webhookTypes, type WebhookType } from './webhooks/types';
+
+/** Exponential backoff with jitter: delay * 2^(attempt-1), randomised by up to `jitter` of itself. */
+export interface RetryPolicy {
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number; jitter: number };
+}
+
+export interface ConsumerDefinition {
+  /** BullMQ queue the consumer reads. */
+  queue: string;
+  /** Where jobs go after their last attempt or a permanent error. */
+  deadLetterQueue: string;
+  /** Schema of one job's data; a job that does not match fails permanently. */
+  schema: TSchema;
+  retry: RetryPolicy;
+  /** Webhook types the router sends to this consumer unless ROUTE_<NAME> says otherwise; null = not routed. */
+  defaultTypes: readonly WebhookType[] | null;
+}
+
+const standardRetry: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
+
+function consumer(
+  name: string,
+  schema: TSchema,
+  defaultTypes: readonly WebhookType[] | null,
+  retry: RetryPolicy = standardRetry,
+): ConsumerDefinition {
+  return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes };
+}
+
+/**
+ * Every queue of the pipeline, declared once. A new consumer is one entry here and one folder in apps/.
+ * The inbox holds each accepted delivery once; the router fans it out to the webhook consumers.
+ */
+export const catalog = {
+  inbox: consumer('inbox', WebhookEventSchema, null, {
+    attempts: 25,
+    backoff: { type: 'exponential', delay: 250, jitter: 0.5 },
+  }),
+  ledger: consumer('ledger', WebhookEventSchema, webhookTypes),
+  slack: consumer('slack', WebhookEventSchema, webhookTypes),
+  email: consumer('email', WebhookEventSchema, ['new_payout_request', 'new_max_bid', 'new_influencer_reply']),
+  tracking: consumer('tracking', TrackingJobSchema, null),
+  alerts: consumer('alerts', DeadLetterAlertSchema, null),
+} as const satisfies Record<string, ConsumerDefinition>;
+
+export type ConsumerName = keyof typeof catalog;
+export const consumerNames = Object.keys(catalog) as ConsumerName[];
+
+/** Consumers the router fans webhook events out to. */
+export const webhookConsumers = consumerNames.filter((name) => catalog[name].defaultTypes !== null);
+
+/** Retention keeps Redis memory flat: finished jobs are kept for inspection for a while, then removed. */
+const retention = {
+  removeOnComplete: { age: 3_600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3_600 },
+} as const;
+
+/** BullMQ job options for adding a job to a consumer's queue. */
+export function jobOptions(definition: ConsumerDefinition, jobId: string) {
+  return { jobId, attempts: definition.retry.attempts, backoff: definition.retry.backoff, ...retention };
+}

@@ -1,0 +1,161 @@
+import { catalog, jobOptions } from '@herohooks/contracts';
+import { redisOptions } from '@herohooks/runtime';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { deadLetterJobOptions, deadLetterOf, openQueuePair, type DeadLetter } from './dead-letter';
+import { DoneMarks } from './done-marks';
+import { DeferError, PermanentError, RateLimitError } from './errors';
+import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
+import { startProbeServer } from './probe-server';
+import type { ConsumerHandler, ConsumerOptions, JobContext } from './types';
+
+export interface RunningConsumer {
+  worker: Worker;
+  metrics: ConsumerMetrics;
+  /** Port of the health/metrics listener, when one was asked for. */
+  metricsPort: number | undefined;
+  /** Stops taking jobs, lets in-flight ones finish within the deadline, then closes everything. */
+  close(): Promise<void>;
+}
+
+const SEVEN_DAYS = 7 * 24 * 3_600;
+
+export async function startConsumer<Data>(
+  handler: ConsumerHandler<Data>,
+  options: ConsumerOptions,
+): Promise<RunningConsumer> {
+  const definition = catalog[handler.consumer];
+  const { prefix, logger } = options;
+  const log = logger.child({ consumer: handler.consumer });
+  const redis = new Redis(options.redisUrl, redisOptions('worker'));
+  const queues = openQueuePair(handler.consumer, redis, prefix);
+  const alerts = new Queue(catalog.alerts.queue, { connection: redis, prefix });
+  const doneMarks = new DoneMarks(redis, prefix, handler.consumer, options.doneMarkTtlSeconds ?? SEVEN_DAYS);
+  const metrics = createConsumerMetrics(handler.consumer, queues);
+  const validate = TypeCompiler.Compile(definition.schema);
+
+  async function deadLetter(job: Job, error: Error, attemptsMade: number): Promise<void> {
+    const letter: DeadLetter = deadLetterOf(handler.consumer, job, error, attemptsMade);
+    // Same job id as the original: dead-lettering twice (processor, then the failed event) stays one letter.
+    await queues.deadLetters.add(job.name, letter, { ...deadLetterJobOptions, jobId: job.id! });
+    if (handler.consumer !== 'alerts') {
+      const alert = {
+        consumer: handler.consumer,
+        deadLetterQueue: definition.deadLetterQueue,
+        deliveryId: job.id!,
+        type: job.name,
+        reason: letter.reason,
+        failedAt: letter.failedAt,
+      };
+      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}:${job.id}`));
+    }
+    metrics.jobs.inc({ consumer: handler.consumer, type: job.name, outcome: 'dead_lettered' });
+    log.error({ deliveryId: job.id, type: job.name, reason: letter.reason, err: error }, 'job dead-lettered');
+  }
+
+  async function process(job: Job, token?: string): Promise<void> {
+    const deliveryId = job.id!;
+    const attempt = job.attemptsMade + 1;
+    const jobLog = log.child({ deliveryId, type: job.name, attempt });
+    const labels = { consumer: handler.consumer, type: job.name };
+    if (handler.idempotency === 'done-mark' && (await doneMarks.isDone(deliveryId))) {
+      metrics.jobs.inc({ ...labels, outcome: 'duplicate_skipped' });
+      jobLog.info('already handled; skipped');
+      return;
+    }
+    const stopTimer = metrics.duration.startTimer(labels);
+    try {
+      if (!validate.Check(job.data)) {
+        const first = validate.Errors(job.data).First();
+        throw new PermanentError(`job data does not match the ${handler.consumer} schema at ${first?.path ?? '/'}`, {
+          reason: 'invalid_job',
+        });
+      }
+      const ctx: JobContext = { deliveryId, attempt, log: jobLog, dryRun: options.dryRun ?? false, redis, prefix };
+      await handler.handle(job.data as Data, ctx);
+      if (handler.idempotency === 'done-mark') await doneMarks.markDone(deliveryId);
+      metrics.jobs.inc({ ...labels, outcome: 'completed' });
+    } catch (caught) {
+      const error = caught instanceof Error ? caught : new Error(String(caught));
+      if (error instanceof RateLimitError) {
+        metrics.jobs.inc({ ...labels, outcome: 'rate_limited' });
+        jobLog.warn({ delayMs: error.delayMs }, 'rate limited; queue paused');
+        await worker.rateLimit(error.delayMs);
+        throw Worker.RateLimitError();
+      }
+      if (error instanceof DeferError) {
+        metrics.jobs.inc({ ...labels, outcome: 'deferred' });
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError();
+      }
+      const lastAttempt = attempt >= (job.opts.attempts ?? 1);
+      if (error instanceof PermanentError || lastAttempt) {
+        await deadLetter(job, error, attempt);
+        throw error instanceof PermanentError ? new UnrecoverableError(error.message) : error;
+      }
+      metrics.jobs.inc({ ...labels, outcome: 'retried' });
+      jobLog.warn({ err: error }, 'attempt failed; will retry');
+      throw error;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  const worker = new Worker(definition.queue, process, {
+    connection: redis,
+    prefix,
+    concurrency: options.concurrency,
+    // A worker killed mid-job leaves it "stalled"; allow a few such losses before the job fails for good.
+    maxStalledCount: 5,
+    autorun: false,
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  // Jobs that failed outside the processor (stalled too often) are dead-lettered here.
+  worker.on('failed', (job, err) => {
+    if (!job || job.finishedOn === undefined) return;
+    if (err instanceof UnrecoverableError || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    void queues.deadLetters
+      .getJob(job.id!)
+      .then(async (existing) => {
+        if (!existing) await deadLetter(job, err, job.attemptsMade);
+      })
+      .catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
+  });
+  void worker.run();
+  await worker.waitUntilReady();
+
+  const probe =
+    options.metricsPort === undefined
+      ? undefined
+      : await startProbeServer({
+          port: options.metricsPort,
+          registry: metrics.registry,
+          ready: async () => worker.isRunning() && (await redis.ping()) === 'PONG',
+        });
+  const address = probe?.server.address();
+  log.info({ queue: definition.queue, concurrency: options.concurrency, dryRun: options.dryRun ?? false }, 'consumer started');
+
+  return {
+    worker,
+    metrics,
+    metricsPort: address && typeof address === 'object' ? address.port : undefined,
+    async close() {
+      const deadline = options.shutdownDeadlineMs ?? 10_000;
+      const graceful = worker.close();
+      const timedOut = await Promise.race([
+        graceful.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadline).unref()),
+      ]);
+      if (timedOut) {
+        log.warn({ deadline }, 'in-flight jobs did not finish before the deadline; closing anyway');
+        await worker.close(true);
+      }
+      await handler.close?.();
+      await probe?.close();
+      await Promise.all([queues.close(), alerts.close()]);
+      redis.disconnect();
+      log.info('consumer stopped');
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { catalog, jobOptions, type ConsumerDefinition, type ConsumerName } from '@herohooks/contracts';
+import { Queue, type ConnectionOptions, type Job } from 'bullmq';
+import { PermanentError } from './errors';
+
+/** What a dead-letter queue job holds: enough to understand the failure and replay the job unchanged. */
+export interface DeadLetter {
+  consumer: string;
+  queue: string;
+  /** The original job's id: the delivery id, kept on replay. */
+  jobId: string;
+  name: string;
+  data: unknown;
+  reason: string;
+  error: { name: string; message: string; stack?: string | undefined };
+  attemptsMade: number;
+  enqueuedAt: string;
+  failedAt: string;
+}
+
+export function reasonOf(error: Error): string {
+  return error instanceof PermanentError ? error.reason : 'attempts_exhausted';
+}
+
+export function deadLetterOf(consumer: ConsumerName, job: Job, error: Error, attemptsMade: number): DeadLetter {
+  return {
+    consumer,
+    queue: catalog[consumer].queue,
+    jobId: job.id!,
+    name: job.name,
+    data: job.data,
+    reason: reasonOf(error),
+    error: { name: error.name, message: error.message, stack: error.stack },
+    attemptsMade,
+    enqueuedAt: new Date(job.timestamp).toISOString(),
+    failedAt: new Date().toISOString(),
+  };
+}
+
+/** The dead-letter jobs sit in "waiting": nothing consumes a dead-letter queue, people and the CLI do. */
+export const deadLetterJobOptions = { removeOnComplete: true, removeOnFail: false } as const;
+
+export interface QueuePair {
+  definition: ConsumerDefinition;
+  source: Queue;
+  deadLetters: Queue<DeadLetter>;
+  close(): Promise<void>;
+}
+
+export function openQueuePair(consumer: ConsumerName, connection: ConnectionOptions, prefix: string): QueuePair {
+  const definition = catalog[consumer];
+  const source = new Queue(definition.queue, { connection, prefix });
+  const deadLetters = new Queue<DeadLetter>(definition.deadLetterQueue, { connection, prefix });
+  return {
+    definition,
+    source,
+    deadLetters,
+    close: async () => {
+      await Promise.all([source.close(), deadLetters.close()]);
+    },
+  };
+}
+
+export async function listDeadLetters(pair: QueuePair, limit = 1_000): Promise<Job<DeadLetter>[]> {
+  return pair.deadLetters.getJobs(['waiting', 'paused', 'prioritized'], 0, limit - 1, true);
+}
+
+/**
+ * Puts a dead letter back on its consumer queue with the same job id (the delivery id), fresh attempts, and
+ * removes it from the dead-letter queue. The failed original, kept for inspection, is removed first because
+ * BullMQ ignores an add whose job id still exists.
+ */
+export async function replayDeadLetter(pair: QueuePair, deadLetterJobId: string): Promise<boolean> {
+  const dead = await pair.deadLetters.getJob(deadLetterJobId);
+  if (!dead) return false;
+  const letter = dead.data;
+  const original = await pair.source.getJob(letter.jobId);
+  if (original) await original.remove();
+  await pair.source.add(letter.name, letter.data, jobOptions(pair.definition, letter.jobId));
+  await dead.remove();
+  return true;
+}
+
+export async function purgeDeadLetters(pair: QueuePair, ids?: readonly string[]): Promise<number> {
+  const jobs = ids ? await Promise.all(ids.map((id) => pair.deadLetters.getJob(id))) : await listDeadLetters(pair);
+  const present = jobs.filter((job): job is Job<DeadLetter> => Boolean(job));
+  await Promise.all(present.map((job) => job.remove()));
+  return present.length;
+}

@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './types';
+export * from './consumer';
+export * from './app';
+export * from './dead-letter';
+export { DoneMarks } from './done-marks';

@@ -1,0 +1,49 @@
+import type { ConsumerName } from '@herohooks/contracts';
+import type { Logger } from '@herohooks/runtime';
+import type { Redis } from 'ioredis';
+
+export interface JobContext {
+  /** The delivery id (webhook) or tracking id; stable across retries and replays. */
+  deliveryId: string;
+  /** 1 for the first try. */
+  attempt: number;
+  /** Child logger that already carries consumer, deliveryId and attempt. */
+  log: Logger;
+  /** True when the worker runs in dry-run mode: render, log, do not send. */
+  dryRun: boolean;
+  /** A Redis connection the handler may use (e.g. for its own rate-limit keys), with the queue prefix below. */
+  redis: Redis;
+  prefix: string;
+}
+
+/**
+ * One consumer: what it does with one job. The kit supplies retries, dead letters, idempotency, shutdown,
+ * health and metrics.
+ */
+export interface ConsumerHandler<Data = unknown> {
+  /** Catalog entry this handler consumes. */
+  consumer: ConsumerName;
+  /**
+   * 'done-mark' (side-effect consumers: Slack, email, tracking): the kit skips a job whose delivery was already
+   * handled, and marks it done after the handler returns.
+   * 'handler' (the ledger): the handler is idempotent by itself (unique keys), the kit adds nothing.
+   */
+  idempotency: 'done-mark' | 'handler';
+  handle(data: Data, ctx: JobContext): Promise<void>;
+  /** Called once at shutdown after the worker stopped (close pools, transports). */
+  close?(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  logger: Logger;
+  dryRun?: boolean;
+  /** Health and metrics listener; undefined = none. 0 = a free port (tests). */
+  metricsPort?: number | undefined;
+  /** How long a done mark is kept; at least the ingress dedup window. Default 7 days. */
+  doneMarkTtlSeconds?: number;
+  /** How long in-flight jobs may take to finish at shutdown before the worker is closed anyway. */
+  shutdownDeadlineMs?: number;
+}
