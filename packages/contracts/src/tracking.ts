@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import './formats';
 
 // Mirrors POST /v1/crm/new_influencer_click and /v1/crm/new_influencer_referral (shared/influencer-hero.md §5).
 // Exactly one collaboration lookup key is allowed; the union below enforces it.

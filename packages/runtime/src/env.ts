@@ -21,15 +21,20 @@ export function parseEnv<S extends TObject>(schema: S, source: NodeJS.ProcessEnv
   throw new EnvError(`invalid environment: ${[...new Set(problems)].join('; ')}`);
 }
 
-/** For main.ts: parse or print the one line and exit 1. */
-export function loadEnv<S extends TObject>(schema: S): Static<S> {
+/** For main.ts: run a configuration step; on an EnvError print its one line and exit 1. */
+export function orExit<T>(configure: () => T): T {
   try {
-    return parseEnv(schema);
+    return configure();
   } catch (error) {
     if (!(error instanceof EnvError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
+}
+
+/** For main.ts: parse the environment or print the one line and exit 1. */
+export function loadEnv<S extends TObject>(schema: S): Static<S> {
+  return orExit(() => parseEnv(schema));
 }
 
 /** A comma-separated list; empty items dropped. */

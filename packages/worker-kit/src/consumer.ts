@@ -48,7 +48,7 @@ export async function startConsumer<Data>(
         reason: letter.reason,
         failedAt: letter.failedAt,
       };
-      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}:${job.id}`));
+      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}-${job.id}`));
     }
     metrics.jobs.inc({ consumer: handler.consumer, type: job.name, outcome: 'dead_lettered' });
     log.error({ deliveryId: job.id, type: job.name, reason: letter.reason, err: error }, 'job dead-lettered');

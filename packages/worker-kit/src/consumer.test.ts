@@ -1,0 +1,187 @@
+import { catalog, jobOptions } from '@herohooks/contracts';
+import { fixture } from '@herohooks/contracts/fixtures';
+import { createLogger } from '@herohooks/runtime';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
+import { waitFor } from '@herohooks/testing/wait';
+import { Queue } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startConsumer, type RunningConsumer } from './consumer';
+import { listDeadLetters, openQueuePair, replayDeadLetter } from './dead-letter';
+import { DeferError, PermanentError, RateLimitError } from './errors';
+import type { ConsumerHandler, JobContext } from './types';
+
+const logger = createLogger('test', 'silent');
+const payload = fixture('new_payout_request') as Record<string, unknown>;
+const event = (deliveryId: string) => ({
+  deliveryId,
+  type: 'new_payout_request',
+  receivedAt: new Date().toISOString(),
+  payload,
+});
+const fastRetry = { ...catalog.slack, retry: { attempts: 3, backoff: { type: 'exponential', delay: 10, jitter: 0 } } };
+
+let prefix: string;
+let running: RunningConsumer | undefined;
+let queue: Queue;
+
+async function start(handle: ConsumerHandler['handle'], idempotency: ConsumerHandler['idempotency'] = 'done-mark') {
+  prefix = uniquePrefix('kit');
+  queue = new Queue(catalog.slack.queue, { connection: { url: testRedisUrl() }, prefix });
+  running = await startConsumer(
+    { consumer: 'slack', idempotency, handle },
+    { redisUrl: testRedisUrl(), prefix, concurrency: 4, logger, metricsPort: 0, shutdownDeadlineMs: 2_000 },
+  );
+}
+
+const add = (id: string, data: unknown = event(id)) =>
+  queue.add('new_payout_request', data, jobOptions(fastRetry as typeof catalog.slack, id));
+
+afterEach(async () => {
+  await running?.close();
+  await queue?.close();
+  running = undefined;
+  await dropPrefix(prefix);
+});
+
+describe('startConsumer', () => {
+  it('hands each job to the handler with its delivery id and attempt', async () => {
+    const seen: JobContext[] = [];
+    await start(async (_data, ctx) => void seen.push(ctx));
+    await add('d-1');
+    await waitFor(() => seen.length === 1);
+    expect(seen[0]).toMatchObject({ deliveryId: 'd-1', attempt: 1, dryRun: false });
+  });
+
+  it('retries an ordinary error and completes when a later attempt succeeds', async () => {
+    let calls = 0;
+    await start(async () => {
+      calls += 1;
+      if (calls < 3) throw new Error('flaky');
+    });
+    const job = await add('d-2');
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(calls).toBe(3);
+  });
+
+  it('dead-letters a permanent error at once, keeping the reason, data and delivery id', async () => {
+    let calls = 0;
+    await start(async () => {
+      calls += 1;
+      throw new PermanentError('channel is gone', { reason: 'channel_not_found' });
+    });
+    await add('d-3');
+    const pair = openQueuePair('slack', { url: testRedisUrl() }, prefix);
+    const [letter] = await waitFor(async () => {
+      const letters = await listDeadLetters(pair);
+      return letters.length ? letters : undefined;
+    });
+    expect(calls).toBe(1);
+    expect(letter!.id).toBe('d-3');
+    expect(letter!.data).toMatchObject({ reason: 'channel_not_found', jobId: 'd-3', attemptsMade: 1, consumer: 'slack' });
+    expect(letter!.data.data).toEqual(expect.objectContaining({ deliveryId: 'd-3' }));
+    const alerts = new Queue(catalog.alerts.queue, { connection: { url: testRedisUrl() }, prefix });
+    await waitFor(async () => (await alerts.getJob('slack-d-3'))?.data.reason === 'channel_not_found');
+    await alerts.close();
+    await pair.close();
+  });
+
+  it('dead-letters after the last attempt, then a replay runs it again under the same delivery id', async () => {
+    let failing = true;
+    const handled: string[] = [];
+    await start(async (_data, ctx) => {
+      if (failing) throw new Error('remote down');
+      handled.push(ctx.deliveryId);
+    });
+    await add('d-4');
+    const pair = openQueuePair('slack', { url: testRedisUrl() }, prefix);
+    await waitFor(async () => (await listDeadLetters(pair)).length === 1);
+    const [letter] = await listDeadLetters(pair);
+    expect(letter!.data).toMatchObject({ reason: 'attempts_exhausted', attemptsMade: 3 });
+
+    failing = false;
+    expect(await replayDeadLetter(pair, 'd-4')).toBe(true);
+    await waitFor(() => handled.length === 1);
+    expect(handled).toEqual(['d-4']);
+    expect(await listDeadLetters(pair)).toHaveLength(0);
+    await pair.close();
+  });
+
+  it('does not act twice when a delivery is queued again after it was handled', async () => {
+    let calls = 0;
+    await start(async () => void (calls += 1));
+    const first = await add('d-5');
+    await waitFor(async () => (await first.isCompleted()) && 'done');
+    await first.remove();
+    const again = await add('d-5');
+    await waitFor(async () => (await again.isCompleted()) && 'done');
+    expect(calls).toBe(1);
+  });
+
+  it('fails a job whose data does not match the catalog schema permanently', async () => {
+    let calls = 0;
+    await start(async () => void (calls += 1));
+    await add('d-6', { not: 'an event' });
+    const pair = openQueuePair('slack', { url: testRedisUrl() }, prefix);
+    await waitFor(async () => (await listDeadLetters(pair)).length === 1);
+    expect((await listDeadLetters(pair))[0]!.data.reason).toBe('invalid_job');
+    expect(calls).toBe(0);
+    await pair.close();
+  });
+
+  it('pauses the queue on a rate-limit error without spending an attempt', async () => {
+    const times: number[] = [];
+    await start(async () => {
+      times.push(Date.now());
+      if (times.length === 1) throw new RateLimitError('slow down', 400);
+    });
+    const job = await add('d-7');
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(350);
+    expect((await queue.getJob('d-7'))!.attemptsMade).toBeLessThanOrEqual(1);
+  });
+
+  it('defers only the one job on a defer error while others keep flowing', async () => {
+    const order: string[] = [];
+    let deferred = false;
+    await start(async (_data, ctx) => {
+      if (ctx.deliveryId === 'slow' && !deferred) {
+        deferred = true;
+        throw new DeferError('channel busy', 300);
+      }
+      order.push(ctx.deliveryId);
+    });
+    await add('slow');
+    await waitFor(() => deferred);
+    await add('fast');
+    await waitFor(() => order.length === 2);
+    expect(order).toEqual(['fast', 'slow']);
+  });
+
+  it('serves health, readiness and Prometheus metrics on the metrics port', async () => {
+    await start(async () => undefined);
+    await add('d-8');
+    await waitFor(async () => (await queue.getJob('d-8'))?.finishedOn);
+    const base = `http://127.0.0.1:${running!.metricsPort}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('herohooks_jobs_total{consumer="slack",type="new_payout_request",outcome="completed"');
+    expect(metrics).toMatch(/herohooks_dead_letters\{queue="slack-dlq"[^}]*\} 0/);
+  });
+
+  it('lets an in-flight job finish before closing', async () => {
+    let finished = false;
+    let started = false;
+    await start(async () => {
+      started = true;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      finished = true;
+    });
+    await add('d-9');
+    await waitFor(() => started);
+    await running!.close();
+    running = undefined;
+    expect(finished).toBe(true);
+  });
+});
