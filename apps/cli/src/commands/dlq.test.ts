@@ -1,0 +1,129 @@
+import { catalog } from '@herohooks/contracts';
+import { captureIo } from '@herohooks/testing/capture-io';
+import { makeDeadLetters } from '@herohooks/testing/dead-letters';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
+import { openQueuePair, type QueuePair } from '@herohooks/worker-kit';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../cli';
+import { dlq, type DeadLetterRow } from './dlq';
+
+describe('herohooks dlq', () => {
+  let prefix: string;
+  let redis: Redis;
+  let pairs: Record<'slack' | 'email' | 'ledger', QueuePair>;
+  const run = async (argv: string[]) => {
+    const capture = captureIo({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix });
+    const status = await runCli(['dlq', ...argv], [dlq], capture.io);
+    return { status, stdout: capture.stdout(), stderr: capture.stderr() };
+  };
+  const listed = async (...argv: string[]) =>
+    (JSON.parse((await run(['list', '--json', ...argv])).stdout) as { deadLetters: DeadLetterRow[] }).deadLetters;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('cli-dlq');
+    // d-1 failed in two consumers: job ids are delivery ids, shared across consumer queues.
+    await Promise.all([
+      makeDeadLetters(prefix, 'slack', ['d-1', 'd-2'], 'channel_not_found'),
+      makeDeadLetters(prefix, 'email', ['d-1']),
+      makeDeadLetters(prefix, 'ledger', ['d-3']),
+    ]);
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    pairs = {
+      slack: openQueuePair('slack', redis, prefix),
+      email: openQueuePair('email', redis, prefix),
+      ledger: openQueuePair('ledger', redis, prefix),
+    };
+  });
+
+  afterEach(async () => {
+    await Promise.all(Object.values(pairs).map((pair) => pair.close()));
+    redis.disconnect();
+    await dropPrefix(prefix);
+  });
+
+  it('lists every dead letter of every queue as one JSON document', async () => {
+    const rows = await listed();
+    const where = rows.map((row) => `${row.queue}/${row.id}`).sort();
+    expect(where).toEqual(['email/d-1', 'ledger/d-3', 'slack/d-1', 'slack/d-2']);
+    expect(rows.find((row) => row.queue === catalog.slack.queue && row.id === 'd-2')).toMatchObject({
+      deadLetterQueue: catalog.slack.deadLetterQueue,
+      type: 'new_payout_request',
+      reason: 'channel_not_found',
+      attempts: 1,
+      failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+
+  it('lists one queue with --queue, as a table', async () => {
+    const { status, stdout } = await run(['list', '--queue', 'slack']);
+    expect(status).toBe(0);
+    const [header, ...lines] = stdout.trimEnd().split('\n');
+    expect(header!.split(/\s+/)).toEqual(['id', 'queue', 'type', 'reason', 'attempts', 'failedAt']);
+    expect(lines.map((line) => line.split(/\s+/).slice(0, 5)).sort()).toEqual([
+      ['d-1', catalog.slack.queue, 'new_payout_request', 'channel_not_found', '1'],
+      ['d-2', catalog.slack.queue, 'new_payout_request', 'channel_not_found', '1'],
+    ]);
+  });
+
+  it('replays one dead letter to its queue with the same job id and removes it from the dead-letter queue', async () => {
+    const { status, stdout } = await run(['replay', '--queue', 'slack', '--id', 'd-2']);
+    expect(status).toBe(0);
+    expect(stdout).toBe(`replayed 1 dead letter (${catalog.slack.queue}: 1)\n`);
+    const job = await pairs.slack.source.getJob('d-2');
+    expect(job?.id).toBe('d-2');
+    expect(await job!.getState()).toBe('waiting');
+    expect(job!.data).toMatchObject({ deliveryId: 'd-2', type: 'new_payout_request' });
+    expect(await pairs.slack.deadLetters.getJob('d-2')).toBeUndefined();
+    expect((await listed('--queue', 'slack')).map((row) => row.id)).toEqual(['d-1']);
+  });
+
+  it('replays an id from every dead-letter queue that holds it when --queue is left out', async () => {
+    const { status } = await run(['replay', '--id', 'd-1']);
+    expect(status).toBe(0);
+    expect(await pairs.slack.source.getJobState('d-1')).toBe('waiting');
+    expect(await pairs.email.source.getJobState('d-1')).toBe('waiting');
+    expect((await listed()).map((row) => `${row.queue}/${row.id}`).sort()).toEqual(['ledger/d-3', 'slack/d-2']);
+  });
+
+  it('replays every dead letter of a queue with --all', async () => {
+    expect((await run(['replay', '--queue', 'slack', '--all'])).status).toBe(0);
+    expect(await pairs.slack.source.getWaitingCount()).toBe(2);
+    expect(await pairs.slack.deadLetters.getWaitingCount()).toBe(0);
+    expect(await pairs.email.deadLetters.getWaitingCount()).toBe(1);
+  });
+
+  it('purges one dead letter by id, and all of them with --all, without touching the source queue', async () => {
+    expect((await run(['purge', '--queue', 'slack', '--id', 'd-2'])).stdout).toMatch(/^purged 1 dead letter/);
+    expect((await listed('--queue', 'slack')).map((row) => row.id)).toEqual(['d-1']);
+    const { status, stdout } = await run(['purge', '--all']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^purged 3 dead letters/);
+    expect(await listed()).toEqual([]);
+    expect(await pairs.slack.source.getFailedCount()).toBe(2);
+  });
+
+  it('exits 1 when the id is in no dead-letter queue', async () => {
+    const { status, stderr } = await run(['replay', '--id', 'no-such-delivery']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/no dead letter with id no-such-delivery/);
+  });
+
+  it.each([
+    [[]],
+    [['frob']],
+    [['replay']],
+    [['replay', '--id', 'd-1', '--all']],
+    [['purge', '--queue', 'nope', '--all']],
+    [['list', '--queue', 'nope']],
+    [['list', '--all']],
+    [['purge', '--all', '--json']],
+    [['list', 'extra']],
+    [['list', '--verbose']],
+  ])('exits 2 on bad usage %j and changes nothing', async (argv) => {
+    const { status, stderr } = await run(argv);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/usage: herohooks dlq/);
+    expect(await listed()).toHaveLength(4);
+  });
+});

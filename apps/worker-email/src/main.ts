@@ -1,0 +1,9 @@
+import { orExit } from '@herohooks/runtime';
+import { runConsumerApp } from '@herohooks/worker-kit';
+import { dryRunDelivery, smtpDelivery } from './delivery';
+import { parseEmailEnv } from './env';
+import { emailHandler } from './handler';
+
+const env = orExit(() => parseEmailEnv());
+const delivery = env.smtp ? smtpDelivery(env.smtp) : dryRunDelivery;
+await runConsumerApp(emailHandler(env.recipients, delivery), env, { dryRun: env.EMAIL_DRY_RUN });

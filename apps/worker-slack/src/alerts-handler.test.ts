@@ -1,0 +1,57 @@
+import { catalog, jobOptions, type DeadLetterAlert } from '@herohooks/contracts';
+import { waitFor } from '@herohooks/testing/wait';
+import { describe, expect, it } from 'vitest';
+import { sampleEvent, useTestbed } from './test-worker';
+
+const bed = useTestbed('slack-alerts');
+
+const alertPosts = () => bed.stub.posted().filter((call) => call.body.channel === 'C-alerts');
+
+describe('the alerts consumer', () => {
+  it('posts one alert per dead-lettered delivery to SLACK_ALERT_CHANNEL, naming it', async () => {
+    bed.stub.fail({ error: 'is_archived' }, { channel: 'C-default', times: Number.POSITIVE_INFINITY });
+    const worker = await bed.start({ env: { SLACK_ALERT_CHANNEL: 'C-alerts' } });
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-a'));
+    await worker.deliver(sampleEvent('new_max_bid', 'dlv-b'));
+    await waitFor(() => alertPosts().length === 2, { label: 'two alerts' });
+
+    const texts = alertPosts().map((call) => JSON.stringify(call.body.blocks));
+    expect(texts.find((t) => t.includes('dlv-a'))).toMatch(/slack.*new_payout_request.*is_archived/);
+    expect(texts.find((t) => t.includes('dlv-b'))).toMatch(/new_max_bid/);
+    // Let anything stray arrive before counting again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(alertPosts()).toHaveLength(2);
+  });
+
+  it('escapes what an alert repeats', async () => {
+    const worker = await bed.start({ env: { SLACK_ALERT_CHANNEL: 'C-alerts' } });
+    const alert: DeadLetterAlert = {
+      consumer: 'email',
+      deadLetterQueue: catalog.email.deadLetterQueue,
+      deliveryId: 'dlv-<!channel>',
+      type: 'new_payout_request',
+      reason: '<@U123> & <https://evil|click>',
+      failedAt: '2025-03-21T12:00:00.000Z',
+    };
+    await worker.alertsQueue.add('dead_letter', alert, jobOptions(catalog.alerts, 'email-x'));
+    const [post] = await waitFor(() => (alertPosts().length === 1 ? alertPosts() : undefined), { label: 'alert' });
+    const body = JSON.stringify(post!.body);
+    expect(body).not.toMatch(/<!channel|<@U123|<https:\/\/evil/);
+    expect(body).toContain('&lt;@U123&gt; &amp; &lt;https://evil|click&gt;');
+  });
+
+  it('completes without posting when no alert channel is set', async () => {
+    const worker = await bed.start();
+    const alert: DeadLetterAlert = {
+      consumer: 'slack',
+      deadLetterQueue: catalog.slack.deadLetterQueue,
+      deliveryId: 'dlv-quiet',
+      type: 'new_max_bid',
+      reason: 'attempts_exhausted',
+      failedAt: '2025-03-21T12:00:00.000Z',
+    };
+    await worker.alertsQueue.add('dead_letter', alert, jobOptions(catalog.alerts, 'slack-dlv-quiet'));
+    await waitFor(async () => (await worker.alertsQueue.getJob('slack-dlv-quiet'))?.finishedOn, { label: 'alert done' });
+    expect(bed.stub.calls).toHaveLength(0);
+  });
+});
