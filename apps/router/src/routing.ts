@@ -3,8 +3,8 @@ import { EnvError, csv } from '@herohooks/runtime';
 
 export type RoutingTable = ReadonlyMap<ConsumerName, ReadonlySet<WebhookType>>;
 
-/** The env variable that overrides a consumer's routed types, e.g. ROUTE_EMAIL. */
-export const routeVariable = (consumer: ConsumerName) => `ROUTE_${consumer.toUpperCase()}`;
+/** The env variable that overrides a consumer's routed types, e.g. ROUTE_EMAIL; dashes become underscores. */
+export const routeVariable = (consumer: ConsumerName) => `ROUTE_${consumer.toUpperCase().replaceAll('-', '_')}`;
 
 /**
  * Which webhook types go to which consumer: the catalog's defaults, overridden per consumer by
