@@ -24,25 +24,31 @@ export interface WorkerEnvValues {
 export async function runConsumerApp<Data>(
   handler: ConsumerHandler<Data>,
   env: WorkerEnvValues,
-  extra: { dryRun?: boolean; concurrency?: number } = {},
+  extra: {
+    dryRun?: boolean;
+    concurrency?: number;
+    /** Further consumers run by the same process (worker-slack's alerts): no listener of their own, stopped together. */
+    alongside?: readonly ConsumerHandler<unknown>[];
+  } = {},
 ): Promise<RunningConsumer> {
   const logger = createLogger(`worker-${handler.consumer}`, env.LOG_LEVEL);
   if (extra.dryRun) logger.warn('dry-run: messages are rendered and logged, not sent');
-  const running = await startConsumer(handler, {
+  const options = {
     redisUrl: env.REDIS_URL,
     prefix: env.QUEUE_PREFIX,
     concurrency: extra.concurrency ?? env.WORKER_CONCURRENCY,
     logger,
     dryRun: extra.dryRun ?? false,
-    metricsPort: env.METRICS_PORT,
     shutdownDeadlineMs: env.SHUTDOWN_DEADLINE_MS,
-  });
+  };
+  const running = await startConsumer(handler, { ...options, metricsPort: env.METRICS_PORT });
+  const companions = await Promise.all((extra.alongside ?? []).map((other) => startConsumer(other, options)));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    running.close().then(
+    Promise.all([running, ...companions].map((consumer) => consumer.close())).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'shutdown failed');

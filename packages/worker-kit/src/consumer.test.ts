@@ -128,17 +128,21 @@ describe('startConsumer', () => {
     await pair.close();
   });
 
-  it('pauses the queue on a rate-limit error without spending an attempt', async () => {
-    const times: number[] = [];
-    await start(async () => {
-      times.push(Date.now());
-      if (times.length === 1) throw new RateLimitError('slow down', 400);
+  it('pauses the whole queue on a rate-limit error without spending an attempt', async () => {
+    const times = new Map<string, number>();
+    let limited = 0;
+    await start(async (_data, ctx) => {
+      if (ctx.deliveryId === 'first' && limited++ === 0) throw new RateLimitError('slow down', 500);
+      times.set(ctx.deliveryId, Date.now());
     });
-    const job = await add('d-7');
-    await waitFor(async () => (await job.isCompleted()) && 'done');
-    expect(times).toHaveLength(2);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(350);
-    expect((await queue.getJob('d-7'))!.attemptsMade).toBeLessThanOrEqual(1);
+    const before = Date.now();
+    const first = await add('first');
+    await waitFor(() => limited === 1);
+    await add('second');
+    await waitFor(async () => (await first.isCompleted()) && times.size === 2);
+    expect(times.get('second')! - before).toBeGreaterThanOrEqual(450);
+    expect(times.get('first')! - before).toBeGreaterThanOrEqual(450);
+    expect((await queue.getJob('first'))!.attemptsMade).toBeLessThanOrEqual(1);
   });
 
   it('defers only the one job on a defer error while others keep flowing', async () => {

@@ -108,6 +108,8 @@ export async function startConsumer<Data>(
     concurrency: options.concurrency,
     // A worker killed mid-job leaves it "stalled"; allow a few such losses before the job fails for good.
     maxStalledCount: 5,
+    // BullMQ honours worker.rateLimit() only when a limiter is configured; this one never limits by itself.
+    limiter: { max: 1_000_000_000, duration: 1_000 },
     autorun: false,
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
