@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { DeadLetterAlertSchema } from './alerts';
 import { WebhookEventSchema } from './events';
-import { TrackingJobSchema } from './tracking';
+import { TrackingQueueJobSchema } from './tracking';
 import { webhookTypes, type WebhookType } from './webhooks/types';
 
 /** Exponential backoff with jitter: delay * 2^(attempt-1), randomised by up to `jitter` of itself. */
@@ -45,8 +45,9 @@ export const catalog = {
   ledger: consumer('ledger', WebhookEventSchema, webhookTypes),
   slack: consumer('slack', WebhookEventSchema, webhookTypes),
   email: consumer('email', WebhookEventSchema, ['new_payout_request', 'new_max_bid', 'new_influencer_reply']),
-  tracking: consumer('tracking', TrackingJobSchema, null),
+  tracking: consumer('tracking', TrackingQueueJobSchema, null),
   alerts: consumer('alerts', DeadLetterAlertSchema, null),
+  // new consumers go above this line (pnpm new:worker adds them here)
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof catalog;
