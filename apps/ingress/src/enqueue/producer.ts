@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { catalog, type TrackingJob, type WebhookEvent } from '@herohooks/contracts';
+import type { Logger } from '@herohooks/runtime';
+import { EnqueueUnavailableError, createBatcher, type Batcher } from './batcher';
+import { withDeadline } from './deadline';
+import { jobOptions } from './job-options';
+
+export interface ProducerOptions {
+  /** A connection made with redisOptions('producer'): commands fail at once while Redis is unreachable. */
+  redis: Redis;
+  prefix: string;
+  dedupWindowSeconds: number;
+  logger: Logger;
+  maxBatch?: number;
+  /** After this long without an acknowledgement every request of the batch is answered 503. */
+  ackTimeoutMs?: number;
+  onBatch?(queue: string, size: number, seconds: number, ok: boolean): void;
+}
+
+export interface Accepted {
+  /** The delivery id; for a duplicate, the id given to the first copy. */
+  id: string;
+  duplicate: boolean;
+}
+
+export interface Producer {
+  /** Enqueues one delivery unless the same type and raw body was accepted within the dedup window. */
+  addDelivery(event: WebhookEvent, rawBody: Buffer): Promise<Accepted>;
+  addTracking(job: TrackingJob): Promise<void>;
+  /** True when Redis answers a PING within the acknowledgement deadline. */
+  ready(): Promise<boolean>;
+  /** Writes what is pending, then closes the queues (the Redis connection belongs to the caller). */
+  close(): Promise<void>;
+}
+
+interface Delivery {
+  event: WebhookEvent;
+  dedupId: string;
+}
+
+/** Same type and same raw bytes = same delivery; the type is part of the key so equal bodies of two types differ. */
+export function dedupId(type: string, rawBody: Buffer): string {
+  return createHash('sha256').update(type).update('\n').update(rawBody).digest('hex');
+}
+
+export function createProducer(options: ProducerOptions): Producer {
+  const { redis, prefix, logger } = options;
+  const maxBatch = options.maxBatch ?? 256;
+  const timeoutMs = options.ackTimeoutMs ?? 1_000;
+  const inbox = new Queue(catalog.inbox.queue, { connection: redis, prefix });
+  const tracking = new Queue(catalog.tracking.queue, { connection: redis, prefix });
+  for (const queue of [inbox, tracking]) {
+    // Without a listener an 'error' event would crash the process; reconnecting is ioredis' job.
+    queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue connection error'));
+  }
+
+  const inboxOptions = jobOptions(catalog.inbox);
+  const dedupTtlMs = options.dedupWindowSeconds * 1_000;
+  const deliveries: Batcher<Delivery, Accepted> = createBatcher({
+    maxBatch,
+    timeoutMs,
+    onBatch: (size, seconds, ok) => options.onBatch?.(inbox.name, size, seconds, ok),
+    async write(items) {
+      const jobs = await inbox.addBulk(
+        items.map(({ event, dedupId: id }) => ({
+          name: event.type,
+          data: event,
+          opts: { ...inboxOptions, jobId: event.deliveryId, deduplication: { id, ttl: dedupTtlMs } },
+        })),
+      );
+      // BullMQ sets the dedup key and adds the job in one Lua script; for a duplicate it adds nothing and returns
+      // the id of the job that holds the key, which is the first copy's delivery id.
+      return jobs.map((job, index) => {
+        const asked = items[index]!.event.deliveryId;
+        return { id: job.id ?? asked, duplicate: job.id !== asked };
+      });
+    },
+  });
+
+  const trackingOptions = jobOptions(catalog.tracking);
+  const trackingJobs: Batcher<TrackingJob, void> = createBatcher({
+    maxBatch,
+    timeoutMs,
+    onBatch: (size, seconds, ok) => options.onBatch?.(tracking.name, size, seconds, ok),
+    async write(items) {
+      await tracking.addBulk(
+        items.map((job) => ({ name: job.kind, data: job, opts: { ...trackingOptions, jobId: job.id } })),
+      );
+      return items.map(() => undefined);
+    },
+  });
+
+  return {
+    addDelivery: (event, rawBody) => deliveries.push({ event, dedupId: dedupId(event.type, rawBody) }),
+    addTracking: (job) => trackingJobs.push(job),
+    async ready() {
+      const pinged = withDeadline(redis.ping(), timeoutMs, () => new EnqueueUnavailableError('timeout'));
+      return pinged.then(
+        () => true,
+        () => false,
+      );
+    },
+    async close() {
+      await Promise.all([deliveries.drain(), trackingJobs.drain()]);
+      await Promise.all([inbox.close(), tracking.close()]);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { once } from 'node:events';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { catalog, type WebhookType } from '@herohooks/contracts';
+import { connectRedis, createLogger } from '@herohooks/runtime';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from '@herohooks/signing';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
+import { buildApp } from './app';
+import { createProducer, type Producer } from './enqueue/producer';
+import type { IngressConfig } from './env';
+import { createMetrics, observeBatch } from './http/metrics';
+
+export const SECRET = 'whsec_test_current';
+/** The fixed "now" of test apps: 2023-11-14T22:13:20Z. */
+export const NOW_MS = 1_700_000_000_000;
+export const NOW_S = String(NOW_MS / 1000);
+
+export interface TestIngress {
+  app: FastifyInstance;
+  prefix: string;
+  producer: Producer;
+  /** Jobs in the inbox and tracking queues under this test's prefix. */
+  inbox: Queue;
+  tracking: Queue;
+  /** Every Redis key under this test's prefix except the queues' meta keys (written when a Queue is created). */
+  keys(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface TestIngressOptions {
+  config?: Partial<IngressConfig>;
+  /** Where the producer connects (e.g. a TCP proxy); the shared test Redis by default. */
+  redisUrl?: string;
+  clock?: () => number;
+  requestTimeoutMs?: number;
+  ackTimeoutMs?: number;
+}
+
+/** A real ingress (real Redis, own prefix) for inject() or listen(); close() drops everything it wrote. */
+export async function startTestIngress(options: TestIngressOptions = {}): Promise<TestIngress> {
+  const prefix = uniquePrefix('ingress');
+  const logger = createLogger('ingress-test', 'silent');
+  const metrics = createMetrics();
+  const redis = connectRedis(options.redisUrl ?? testRedisUrl(), 'producer');
+  redis.on('error', () => undefined);
+  // Closing a connection still in its ready check leaves an unhandled rejection in ioredis: start from ready.
+  if (redis.status !== 'ready') await once(redis, 'ready');
+  const producer = createProducer({
+    redis,
+    prefix,
+    dedupWindowSeconds: 86_400,
+    logger,
+    ackTimeoutMs: options.ackTimeoutMs,
+    onBatch: observeBatch(metrics),
+  });
+  const app = await buildApp({
+    config: {
+      webhookSecrets: [SECRET],
+      toleranceSeconds: 300,
+      bodyLimitBytes: 1_048_576,
+      trackingApiKeys: [],
+      ...options.config,
+    },
+    producer,
+    metrics,
+    logger,
+    clock: options.clock ?? (() => NOW_MS),
+    requestTimeoutMs: options.requestTimeoutMs,
+  });
+  const direct = new Redis(testRedisUrl());
+  const inbox = new Queue(catalog.inbox.queue, { connection: direct, prefix });
+  const tracking = new Queue(catalog.tracking.queue, { connection: direct, prefix });
+  await Promise.all([inbox.waitUntilReady(), tracking.waitUntilReady()]);
+  return {
+    app,
+    prefix,
+    producer,
+    inbox,
+    tracking,
+    async keys() {
+      return (await direct.keys(`${prefix}:*`)).filter((key) => !key.endsWith(':meta'));
+    },
+    async close() {
+      await app.close();
+      await producer.close();
+      await Promise.all([inbox.close(), tracking.close()]);
+      await Promise.all([redis.quit(), direct.quit()]);
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+export interface SignOptions {
+  secret?: string;
+  timestamp?: string | undefined;
+  contentType?: string | undefined;
+  signature?: string | undefined;
+  headers?: Record<string, string>;
+}
+
+/** An inject() request for a webhook, signed like Influencer Hero signs (raw body, lower-case hex). */
+export function signedWebhook(
+  type: WebhookType | string,
+  body: string | Buffer,
+  options: SignOptions = {},
+): InjectOptions {
+  const headers: Record<string, string> = { ...options.headers };
+  // An option given as undefined leaves its header out entirely.
+  const signature = 'signature' in options ? options.signature : sign(body, options.secret ?? SECRET);
+  if (signature !== undefined) headers[SIGNATURE_HEADER] = signature;
+  const timestamp = 'timestamp' in options ? options.timestamp : NOW_S;
+  if (timestamp !== undefined) headers[TIMESTAMP_HEADER] = timestamp;
+  const contentType = 'contentType' in options ? options.contentType : 'application/json';
+  if (contentType !== undefined) headers['content-type'] = contentType;
+  return { method: 'POST', url: `/webhooks/influencer-hero/${type}`, headers, payload: body };
+}
