@@ -59,7 +59,7 @@ export const webhookConsumers = consumerNames.filter((name) => catalog[name].def
 /** Retention keeps Redis memory flat: finished jobs are kept for inspection for a while, then removed. */
 const retention = {
   removeOnComplete: { age: 3_600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3_600 },
+  removeOnFail: { age: 7 * 24 * 3_600, count: 50_000 },
 } as const;
 
 /** BullMQ job options for adding a job to a consumer's queue. */

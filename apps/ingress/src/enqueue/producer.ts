@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { catalog, type TrackingJob, type WebhookEvent } from '@herohooks/contracts';
+import { catalog, jobOptions, type TrackingJob, type WebhookEvent } from '@herohooks/contracts';
 import type { Logger } from '@herohooks/runtime';
 import { EnqueueUnavailableError, createBatcher, type Batcher } from './batcher';
 import { withDeadline } from './deadline';
-import { jobOptions } from './job-options';
 
 export interface ProducerOptions {
   /** A connection made with redisOptions('producer'): commands fail at once while Redis is unreachable. */
@@ -56,7 +55,6 @@ export function createProducer(options: ProducerOptions): Producer {
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue connection error'));
   }
 
-  const inboxOptions = jobOptions(catalog.inbox);
   const dedupTtlMs = options.dedupWindowSeconds * 1_000;
   const deliveries: Batcher<Delivery, Accepted> = createBatcher({
     maxBatch,
@@ -67,7 +65,7 @@ export function createProducer(options: ProducerOptions): Producer {
         items.map(({ event, dedupId: id }) => ({
           name: event.type,
           data: event,
-          opts: { ...inboxOptions, jobId: event.deliveryId, deduplication: { id, ttl: dedupTtlMs } },
+          opts: { ...jobOptions(catalog.inbox, event.deliveryId), deduplication: { id, ttl: dedupTtlMs } },
         })),
       );
       // BullMQ sets the dedup key and adds the job in one Lua script; for a duplicate it adds nothing and returns
@@ -79,14 +77,13 @@ export function createProducer(options: ProducerOptions): Producer {
     },
   });
 
-  const trackingOptions = jobOptions(catalog.tracking);
   const trackingJobs: Batcher<TrackingJob, void> = createBatcher({
     maxBatch,
     timeoutMs,
     onBatch: (size, seconds, ok) => options.onBatch?.(tracking.name, size, seconds, ok),
     async write(items) {
       await tracking.addBulk(
-        items.map((job) => ({ name: job.kind, data: job, opts: { ...trackingOptions, jobId: job.id } })),
+        items.map((job) => ({ name: job.kind, data: job, opts: jobOptions(catalog.tracking, job.id) })),
       );
       return items.map(() => undefined);
     },
