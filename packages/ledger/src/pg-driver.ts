@@ -34,6 +34,11 @@ export function createPgLedgerDb(connectionString: string, options: PgDriverOpti
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A socket error while checked out also fails the running query; without a listener it would crash us.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(on(client));
@@ -45,17 +50,24 @@ export function createPgLedgerDb(connectionString: string, options: PgDriverOpti
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
     async *scan<R extends Row>(scan: ScanQuery): AsyncIterable<R> {
       const client = await pool.connect();
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       const stream = client.query(new QueryStream(scanSql(scan), scan.params as unknown[], { batchSize: 500 }));
       try {
         for await (const row of stream) yield row as R;
       } finally {
         stream.destroy();
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -3,10 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A Slack Web API on 127.0.0.1 for tests. It reads chat.postMessage the way @slack/web-api sends it
+ * A Slack Web API on 127.0.0.1 for tests. It reads requests the way @slack/web-api sends them
  * (application/x-www-form-urlencoded, objects such as `blocks` and `metadata` as JSON strings; JSON bodies
  * too), checks the bearer token, records every call with its time, and answers as Slack does: HTTP 200 with
  * `{ok:true|false}`, or HTTP 429 with Retry-After, or whatever failure a test scripts.
+ *
+ * Methods: `chat.postMessage` (each accepted message gets a unique, increasing `ts` and joins the channel's
+ * history) and `conversations.history` (newest first, `oldest`/`latest`/`inclusive`, `limit`/`cursor`/`has_more`,
+ * `metadata` only with `include_all_metadata`).
  */
 
 export type StubFailure =
@@ -30,13 +34,34 @@ export interface SlackStub {
   calls: StubCall[];
   /** chat.postMessage calls that were accepted. */
   posted(): StubCall[];
-  /** The next `times` postMessage calls (to `channel`, if given) get this failure instead of ok. */
-  fail(failure: StubFailure, options?: { times?: number; channel?: string }): void;
+  /**
+   * The next `times` calls of `method` (default chat.postMessage; to `channel`, if given) get this failure
+   * instead of being served.
+   */
+  fail(failure: StubFailure, options?: { times?: number; channel?: string; method?: string }): void;
   close(): Promise<void>;
+}
+
+interface Answer {
+  outcome: string;
+  status: number;
+  json: object;
+  headers?: Record<string, string>;
+}
+
+interface StoredMessage {
+  channel: string;
+  /** The ts in microseconds, for ordering and ranges. */
+  micros: number;
+  text: unknown;
+  blocks: unknown;
+  metadata: unknown;
 }
 
 // Fields @slack/web-api serialises with JSON.stringify in a form body.
 const jsonFields = new Set(['blocks', 'attachments', 'metadata']);
+const DEFAULT_HISTORY_LIMIT = 100;
+const MAX_HISTORY_LIMIT = 999;
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -70,21 +95,124 @@ function blocksAreValid(blocks: unknown): boolean {
   });
 }
 
+const formatTs = (micros: number) => `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+
+/** "1712345678.000100" (or whole seconds) to microseconds; undefined when it is no Slack timestamp. */
+function parseTs(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d+(\.\d{1,6})?$/.test(value)) return undefined;
+  const [seconds = '0', fraction = ''] = value.split('.');
+  return Number(seconds) * 1e6 + Number(fraction.padEnd(6, '0'));
+}
+
+// Slack's cursors are opaque base64; this one names the ts the next page starts at, as Slack's do.
+const encodeCursor = (micros: number) => Buffer.from(`next_ts:${micros}`).toString('base64');
+function decodeCursor(cursor: string): number | undefined {
+  const match = /^next_ts:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+const flag = (value: unknown) => value === true || value === 'true' || value === '1';
+const ok = (json: object): Answer => ({ outcome: 'ok', status: 200, json: { ok: true, ...json } });
+const refuse = (error: string, extra: object = {}): Answer => ({
+  outcome: error,
+  status: 200,
+  json: { ok: false, error, ...extra },
+});
+
+function scriptedAnswer(failure: StubFailure): Answer {
+  if ('rateLimited' in failure) {
+    const headers = { 'retry-after': String(failure.rateLimited.retryAfterSeconds) };
+    return { outcome: 'rate_limited', status: 429, json: { ok: false, error: 'ratelimited' }, headers };
+  }
+  if ('httpStatus' in failure) return { outcome: `http_${failure.httpStatus}`, status: failure.httpStatus, json: {} };
+  // Slack names the scope a missing_scope call needed and the ones the token has.
+  const extra = failure.error === 'missing_scope' ? { needed: 'channels:history', provided: 'chat:write' } : {};
+  return refuse(failure.error, extra);
+}
+
 interface Rule {
   failure: StubFailure;
   remaining: number;
   channel: string | undefined;
+  method: string;
 }
 
 export async function startSlackStub(token = 'xoxb-test-token'): Promise<SlackStub> {
   const calls: StubCall[] = [];
   const rules: Rule[] = [];
+  const messages: StoredMessage[] = [];
+  let lastMicros = 0;
 
-  function scripted(channel: unknown): StubFailure | undefined {
-    const rule = rules.find((r) => r.remaining > 0 && (r.channel === undefined || r.channel === channel));
+  function scripted(method: string, channel: unknown): StubFailure | undefined {
+    const rule = rules.find(
+      (r) => r.remaining > 0 && r.method === method && (r.channel === undefined || r.channel === channel),
+    );
     if (!rule) return undefined;
     rule.remaining -= 1;
     return rule.failure;
+  }
+
+  function postMessage(body: Record<string, unknown>): Answer {
+    if (typeof body.channel !== 'string' || body.channel === '') return refuse('channel_not_found');
+    if (body.text === undefined && body.blocks === undefined) return refuse('no_text');
+    if (typeof body.text === 'string' && body.text.length > 40_000) return refuse('msg_too_long');
+    if (!blocksAreValid(body.blocks)) return refuse('invalid_blocks');
+    lastMicros = Math.max(Date.now() * 1_000, lastMicros + 1);
+    const stored = { channel: body.channel, micros: lastMicros, text: body.text, blocks: body.blocks, metadata: body.metadata };
+    messages.push(stored);
+    const ts = formatTs(stored.micros);
+    return ok({ channel: body.channel, ts, message: { text: body.text, blocks: body.blocks, ts } });
+  }
+
+  function history(body: Record<string, unknown>): Answer {
+    if (typeof body.channel !== 'string' || body.channel === '') return refuse('channel_not_found');
+    const inclusive = flag(body.inclusive);
+    const oldest = body.oldest === undefined ? 0 : parseTs(body.oldest);
+    if (oldest === undefined) return refuse('invalid_ts_oldest');
+    const latest = body.latest === undefined ? Number.POSITIVE_INFINITY : parseTs(body.latest);
+    if (latest === undefined) return refuse('invalid_ts_latest');
+    const start = typeof body.cursor === 'string' && body.cursor !== '' ? decodeCursor(body.cursor) : latest;
+    if (start === undefined) return refuse('invalid_cursor');
+    const limit = Math.min(Math.max(Number(body.limit ?? DEFAULT_HISTORY_LIMIT) || DEFAULT_HISTORY_LIMIT, 1), MAX_HISTORY_LIMIT);
+    const inRange = messages
+      .filter((m) => m.channel === body.channel)
+      .filter((m) => (inclusive ? m.micros >= oldest : m.micros > oldest))
+      .filter((m) => (inclusive ? m.micros <= latest : m.micros < latest))
+      // A cursor's ts is the first message of its page.
+      .filter((m) => m.micros <= start)
+      .sort((a, b) => b.micros - a.micros);
+    const page = inRange.slice(0, limit);
+    const next = inRange[limit];
+    const withMetadata = flag(body.include_all_metadata);
+    return ok({
+      messages: page.map((m) => ({
+        type: 'message',
+        user: 'U0STUBBOT',
+        bot_id: 'B0STUBBOT',
+        text: m.text,
+        blocks: m.blocks,
+        ts: formatTs(m.micros),
+        ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      })),
+      has_more: next !== undefined,
+      pin_count: 0,
+      response_metadata: { next_cursor: next === undefined ? '' : encodeCursor(next.micros) },
+    });
+  }
+
+  const methods: Record<string, (body: Record<string, unknown>) => Answer> = {
+    'chat.postMessage': postMessage,
+    'conversations.history': history,
+  };
+
+  function serve(req: IncomingMessage, method: string, body: Record<string, unknown>): Answer {
+    const given = bearer(req, body);
+    if (given === undefined) return refuse('not_authed');
+    if (given !== token) return refuse('invalid_auth');
+    const serveMethod = methods[method];
+    if (!serveMethod) return refuse('unknown_method');
+    const failure = scripted(method, body.channel);
+    return failure ? scriptedAnswer(failure) : serveMethod(body);
   }
 
   function answer(res: ServerResponse, status: number, json: object, headers: Record<string, string> = {}) {
@@ -97,31 +225,9 @@ export async function startSlackStub(token = 'xoxb-test-token'): Promise<SlackSt
     const body = await readBody(req);
     const call: StubCall = { method, at: Date.now(), body, outcome: 'ok' };
     calls.push(call);
-    const fail = (outcome: string, status: number, json: object, headers?: Record<string, string>) => {
-      call.outcome = outcome;
-      answer(res, status, json, headers);
-    };
-    const given = bearer(req, body);
-    if (given === undefined) return fail('not_authed', 200, { ok: false, error: 'not_authed' });
-    if (given !== token) return fail('invalid_auth', 200, { ok: false, error: 'invalid_auth' });
-    if (method !== 'chat.postMessage') return fail('unknown_method', 200, { ok: false, error: 'unknown_method' });
-    const failure = scripted(body.channel);
-    if (failure && 'rateLimited' in failure) {
-      const retryAfter = String(failure.rateLimited.retryAfterSeconds);
-      return fail('rate_limited', 429, { ok: false, error: 'ratelimited' }, { 'retry-after': retryAfter });
-    }
-    if (failure && 'httpStatus' in failure) return fail(`http_${failure.httpStatus}`, failure.httpStatus, {});
-    if (failure) return fail(failure.error, 200, { ok: false, error: failure.error });
-    if (typeof body.channel !== 'string' || body.channel === '') {
-      return fail('channel_not_found', 200, { ok: false, error: 'channel_not_found' });
-    }
-    if (body.text === undefined && body.blocks === undefined) return fail('no_text', 200, { ok: false, error: 'no_text' });
-    if (typeof body.text === 'string' && body.text.length > 40_000) {
-      return fail('msg_too_long', 200, { ok: false, error: 'msg_too_long' });
-    }
-    if (!blocksAreValid(body.blocks)) return fail('invalid_blocks', 200, { ok: false, error: 'invalid_blocks' });
-    const ts = (call.at / 1_000).toFixed(6);
-    answer(res, 200, { ok: true, channel: body.channel, ts, message: { text: body.text, blocks: body.blocks, ts } });
+    const served = serve(req, method, body);
+    call.outcome = served.outcome;
+    answer(res, served.status, served.json, served.headers);
   }
 
   const server = createServer((req, res) => {
@@ -136,8 +242,8 @@ export async function startSlackStub(token = 'xoxb-test-token'): Promise<SlackSt
     token,
     calls,
     posted: () => calls.filter((c) => c.method === 'chat.postMessage' && c.outcome === 'ok'),
-    fail(failure, { times = 1, channel } = {}) {
-      rules.push({ failure, remaining: times, channel });
+    fail(failure, { times = 1, channel, method = 'chat.postMessage' } = {}) {
+      rules.push({ failure, remaining: times, channel, method });
     },
     async close() {
       server.closeAllConnections();

@@ -11,6 +11,8 @@ export interface ReceivedMail {
   secure: boolean;
   /** The user the client authenticated as, if it did. */
   user: string | undefined;
+  /** Milliseconds since the epoch when the message's data was complete (before parsing). */
+  at: number;
 }
 
 export interface SmtpSinkOptions {
@@ -108,6 +110,7 @@ export class SmtpSink {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          const at = Date.now();
           const raw = Buffer.concat(chunks).toString('utf8');
           simpleParser(raw).then(
             (parsed) => {
@@ -120,6 +123,7 @@ export class SmtpSink {
                 parsed,
                 secure: session.secure,
                 user: typeof session.user === 'string' ? session.user : undefined,
+                at,
               });
               callback();
             },

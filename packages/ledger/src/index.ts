@@ -1,0 +1,11 @@
+export type { LedgerDb, Queryable, Row, ScanQuery } from './db';
+export { createPgLedgerDb } from './pg-driver';
+export { createPgliteLedgerDb } from './pglite-driver';
+export { LedgerDirectoryBusyError } from './dir-lock';
+export { migrate } from './migrate';
+export { openLedger, parseLedgerLocation, LedgerDbEnv, type LedgerLocation } from './open';
+export { UnbookableEventError } from './errors';
+export { bookEvent, type BookResult } from './book';
+export { projections } from './projections';
+export { ledgerSummary, type LedgerSummary, type CurrencySummary, type MoneyTotal } from './summary';
+export { exportLedger, type ExportOptions } from './export';
