@@ -1,11 +1,26 @@
 import { catalog, jobOptions, type DeadLetterAlert } from '@herohooks/contracts';
 import { waitFor } from '@herohooks/testing/wait';
 import { describe, expect, it } from 'vitest';
-import { sampleEvent, useTestbed } from './test-worker';
+import { interruptedAttempt, sampleEvent, useTestbed, type TestWorker } from './test-worker';
 
 const bed = useTestbed('slack-alerts');
 
 const alertPosts = () => bed.stub.posted().filter((call) => call.body.channel === 'C-alerts');
+
+/** Queues the alert worker-slack's own dead letter of `deliveryId` raises, and waits until it is handled. */
+async function raise(worker: TestWorker, deliveryId: string): Promise<void> {
+  const alert: DeadLetterAlert = {
+    consumer: 'slack',
+    deadLetterQueue: catalog.slack.deadLetterQueue,
+    deliveryId,
+    type: 'new_max_bid',
+    reason: 'attempts_exhausted',
+    failedAt: '2025-03-21T12:00:00.000Z',
+  };
+  const jobId = `slack-${deliveryId}`;
+  await worker.alertsQueue.add('dead_letter', alert, jobOptions(catalog.alerts, jobId));
+  await waitFor(async () => (await worker.alertsQueue.getJob(jobId))?.finishedOn, { label: 'alert done' });
+}
 
 describe('the alerts consumer', () => {
   it('posts one alert per dead-lettered delivery to SLACK_ALERT_CHANNEL, naming it', async () => {
@@ -42,16 +57,15 @@ describe('the alerts consumer', () => {
 
   it('completes without posting when no alert channel is set', async () => {
     const worker = await bed.start();
-    const alert: DeadLetterAlert = {
-      consumer: 'slack',
-      deadLetterQueue: catalog.slack.deadLetterQueue,
-      deliveryId: 'dlv-quiet',
-      type: 'new_max_bid',
-      reason: 'attempts_exhausted',
-      failedAt: '2025-03-21T12:00:00.000Z',
-    };
-    await worker.alertsQueue.add('dead_letter', alert, jobOptions(catalog.alerts, 'slack-dlv-quiet'));
-    await waitFor(async () => (await worker.alertsQueue.getJob('slack-dlv-quiet'))?.finishedOn, { label: 'alert done' });
+    await raise(worker, 'dlv-quiet');
     expect(bed.stub.calls).toHaveLength(0);
+  });
+
+  it('does not post an alert again when an interrupted attempt already posted it', async () => {
+    const worker = await bed.start({ env: { SLACK_ALERT_CHANNEL: 'C-alerts' } });
+    await interruptedAttempt(worker, bed.stub, 'slack-dlv-once', 'C-alerts');
+    await raise(worker, 'dlv-once');
+    expect(alertPosts()).toHaveLength(1);
+    expect(bed.stub.calls.map((call) => call.method)).toEqual(['chat.postMessage', 'conversations.history']);
   });
 });

@@ -16,6 +16,13 @@ describe('parseSlackConfig', () => {
     expect(config.alertChannel).toBeUndefined();
   });
 
+  it('paces each channel at 1000 ms unless SLACK_CHANNEL_INTERVAL_MS says otherwise; 0 turns it off', () => {
+    const base = { SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1' };
+    expect(parseSlackConfig(base).channelIntervalMs).toBe(1_000);
+    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '250' }).channelIntervalMs).toBe(250);
+    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '0' }).channelIntervalMs).toBe(0);
+  });
+
   it('needs no token in dry-run', () => {
     expect(parseSlackConfig({ SLACK_DRY_RUN: 'true', SLACK_CHANNEL: 'C1' }).token).toBeUndefined();
   });
@@ -25,6 +32,8 @@ describe('parseSlackConfig', () => {
     [{ SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL_NEW_MAX_BID: 'C2' }, 'SLACK_CHANNEL is required (no channel for new_payout_request,'],
     [{ SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1', SLACK_CHANNEL_NEW_PAYOUT: 'C2' }, 'SLACK_CHANNEL_NEW_PAYOUT names no webhook type'],
     [{ SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1', SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL'],
+    [{ SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1', SLACK_CHANNEL_INTERVAL_MS: '-1' }, 'SLACK_CHANNEL_INTERVAL_MS'],
+    [{ SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1', SLACK_CHANNEL_INTERVAL_MS: 'soon' }, 'SLACK_CHANNEL_INTERVAL_MS'],
   ])('fails fast with one line for %j', (source, message) => {
     const attempt = () => parseSlackConfig(source);
     expect(attempt).toThrow(EnvError);

@@ -2,6 +2,7 @@ import { webhookTypes, type WebhookType } from '@herohooks/contracts';
 import { Bool, EnvError, loadEnv, parseEnv } from '@herohooks/runtime';
 import { WorkerEnv, type WorkerEnvValues } from '@herohooks/worker-kit';
 import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { DEFAULT_CHANNEL_INTERVAL_MS } from './slack/channel-slot';
 
 const Name = Type.String({ minLength: 1 });
 const CHANNEL_OVERRIDE_PREFIX = 'SLACK_CHANNEL_';
@@ -18,6 +19,7 @@ const base = {
   SLACK_DRY_RUN: Bool(false),
   SLACK_CHANNEL: Type.Optional(Name),
   SLACK_ALERT_CHANNEL: Type.Optional(Name),
+  SLACK_CHANNEL_INTERVAL_MS: Type.Integer({ minimum: 0, default: DEFAULT_CHANNEL_INTERVAL_MS }),
 };
 
 export const SlackEnv = Type.Object({
@@ -35,13 +37,16 @@ export interface SlackConfig {
   channels: Record<WebhookType, string>;
   /** Where dead-letter alerts go; undefined = they are only logged. */
   alertChannel: string | undefined;
+  /** Least time between two messages in one channel; 0 = no pace. */
+  channelIntervalMs: number;
 }
 
 /** The rules one variable alone cannot state; `source` is checked for misspelt channel overrides. */
 export function slackConfig(env: SlackEnv, source: NodeJS.ProcessEnv = process.env): SlackConfig {
   const problems: string[] = [];
   if (!env.SLACK_BOT_TOKEN && !env.SLACK_DRY_RUN) problems.push('SLACK_BOT_TOKEN is required unless SLACK_DRY_RUN=true');
-  const known = new Set(webhookTypes.map(channelVariable));
+  // SLACK_CHANNEL_INTERVAL_MS shares the override prefix: every variable of the schema is known.
+  const known = new Set(Object.keys(SlackEnv.properties));
   const unknown = Object.keys(source).filter((key) => key.startsWith(CHANNEL_OVERRIDE_PREFIX) && !known.has(key));
   if (unknown.length > 0) problems.push(`${unknown.join(', ')} names no webhook type`);
   const channelOf = (type: WebhookType) => {
@@ -59,6 +64,7 @@ export function slackConfig(env: SlackEnv, source: NodeJS.ProcessEnv = process.e
     dryRun: env.SLACK_DRY_RUN,
     channels: Object.fromEntries(webhookTypes.map((type) => [type, channelOf(type)])) as Record<WebhookType, string>,
     alertChannel: env.SLACK_ALERT_CHANNEL,
+    channelIntervalMs: env.SLACK_CHANNEL_INTERVAL_MS,
   };
 }
 

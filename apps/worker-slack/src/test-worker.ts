@@ -6,16 +6,31 @@ import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis
 import { openQueuePair, startConsumer, type QueuePair } from '@herohooks/worker-kit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach } from 'vitest';
 import { alertsHandler } from './alerts-handler';
 import { parseSlackConfig } from './env';
 import { createSlackClient } from './slack/client';
 import { createPoster } from './slack/poster';
+import { attemptMarkKey, deliveryMetadata } from './slack/reconcile';
 import { webhookHandler } from './webhook-handler';
 
 /** A webhook event as the ingress stores it, with a fixture payload unless one is given. */
 export function sampleEvent(type: WebhookType, deliveryId = `dlv-${type}`, payload: unknown = fixture(type)): WebhookEvent {
   return { deliveryId, type, receivedAt: '2025-03-21T12:00:00.000Z', payload: payload as WebhookEvent['payload'] };
+}
+
+/** A logger that keeps every line it writes, parsed, for assertions. */
+export function capturingLogger(): { logger: Logger; entries: () => Array<Record<string, unknown>> } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), entries: () => lines.map((line) => JSON.parse(line)) };
 }
 
 /** The delivery id a posted message carries in its metadata. */
@@ -24,9 +39,27 @@ export function deliveryIdOf(call: StubCall): string | undefined {
   return metadata?.event_payload?.delivery_id;
 }
 
+/** A message posted over the real API the way the worker posts it (same metadata). */
+export async function postAsWorker(stub: SlackStub, channel: string, deliveryId: string): Promise<void> {
+  const client = createSlackClient(stub.token, stub.url);
+  await client.chat.postMessage({ channel, text: `posted for ${deliveryId}`, metadata: deliveryMetadata(deliveryId) });
+}
+
+/**
+ * What a worker killed after Slack's answer but before its done mark leaves behind: the attempt mark and,
+ * when `postedTo` is given, the message in that channel.
+ */
+export async function interruptedAttempt(worker: TestWorker, stub: SlackStub, deliveryId: string, postedTo?: string) {
+  await worker.redis.set(attemptMarkKey(worker.prefix, deliveryId), String(Date.now()), 'EX', 600);
+  if (postedTo) await postAsWorker(stub, postedTo, deliveryId);
+}
+
 export interface TestWorker {
   /** Puts an event on the real `slack` queue, as the router does. */
   deliver(event: WebhookEvent): Promise<void>;
+  /** The worker's queue prefix and a connection to its Redis, for the keys it keeps beside the queues. */
+  prefix: string;
+  redis: Redis;
   slackQueue: Queue;
   slackPair: QueuePair;
   alertsQueue: Queue;
@@ -51,7 +84,7 @@ export async function startTestWorker(options: TestWorkerOptions & { prefix: str
     SLACK_CHANNEL: 'C-default',
     ...options.env,
   });
-  const poster = createPoster(createSlackClient(config.token, config.apiUrl));
+  const poster = createPoster(createSlackClient(config.token, config.apiUrl), config.channelIntervalMs);
   const consumerOptions = {
     redisUrl: testRedisUrl(),
     prefix,
@@ -72,6 +105,8 @@ export async function startTestWorker(options: TestWorkerOptions & { prefix: str
     async deliver(event) {
       await slackQueue.add(event.type, event, jobOptions(catalog.slack, event.deliveryId));
     },
+    prefix,
+    redis: connection,
     slackQueue,
     slackPair,
     alertsQueue,

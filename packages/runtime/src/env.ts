@@ -15,9 +15,13 @@ export function parseEnv<S extends TObject>(schema: S, source: NodeJS.ProcessEnv
       .filter((key) => source[key] !== undefined && source[key] !== '')
       .map((key) => [key, source[key]]),
   );
+  // Value.Convert would quietly turn "1.5" into 1 for an integer: refuse anything but a whole number first.
+  const notWhole = Object.entries(known)
+    .filter(([key, raw]) => schema.properties[key]?.type === 'integer' && !/^[+-]?\d+$/.test(String(raw).trim()))
+    .map(([key]) => `${key} must be a whole number`);
   const value = Value.Convert(schema, Value.Default(schema, known));
-  if (Value.Check(schema, value)) return value;
-  const problems = [...Value.Errors(schema, value)].map((e) => `${e.path.slice(1) || '(root)'} ${e.message}`);
+  if (notWhole.length === 0 && Value.Check(schema, value)) return value;
+  const problems = [...notWhole, ...[...Value.Errors(schema, value)].map((e) => `${e.path.slice(1) || '(root)'} ${e.message}`)];
   throw new EnvError(`invalid environment: ${[...new Set(problems)].join('; ')}`);
 }
 

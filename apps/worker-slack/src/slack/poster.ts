@@ -3,27 +3,36 @@ import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../render/render';
 import { claimChannelSlot } from './channel-slot';
 import { classifySlackError } from './classify';
+import { createReconciler, deliveryMetadata } from './reconcile';
 
 export interface Poster {
   post(channel: string, message: SlackMessage, ctx: JobContext): Promise<void>;
 }
 
-/** Posts one rendered message per job, or in dry-run logs what it would post. */
-export function createPoster(client: WebClient): Poster {
+/**
+ * Posts one rendered message per delivery, or in dry-run logs what it would post. Shared by both consumers, so
+ * webhook messages and dead-letter alerts are paced and reconciled alike.
+ */
+export function createPoster(client: WebClient, channelIntervalMs: number): Poster {
+  const reconciler = createReconciler(client);
   return {
     async post(channel, message, ctx) {
       if (ctx.dryRun) {
         ctx.log.info({ channel, message }, 'dry-run: message rendered, not posted');
         return;
       }
-      await claimChannelSlot(ctx, channel);
+      // The slot comes first: a job put back for it has not attempted anything worth reconciling.
+      await claimChannelSlot(ctx, channel, channelIntervalMs);
+      if (await reconciler.alreadyPosted(channel, ctx)) {
+        ctx.log.info({ channel }, 'already posted; reconciled');
+        return;
+      }
       try {
         await client.chat.postMessage({
           channel,
           text: message.text,
           blocks: message.blocks,
-          // Lets anyone spot a message posted twice for the same delivery.
-          metadata: { event_type: 'herohooks_delivery', event_payload: { delivery_id: ctx.deliveryId } },
+          metadata: deliveryMetadata(ctx.deliveryId),
           unfurl_links: false,
           unfurl_media: false,
         });

@@ -1,0 +1,101 @@
+import { waitFor } from '@herohooks/testing/wait';
+import { DoneMarks } from '@herohooks/worker-kit';
+import { describe, expect, it } from 'vitest';
+import {
+  capturingLogger,
+  deliveryIdOf,
+  interruptedAttempt,
+  postAsWorker,
+  sampleEvent,
+  useTestbed,
+  type TestWorker,
+} from '../test-worker';
+import { slackTs } from './reconcile';
+
+const bed = useTestbed('slack-reconcile');
+
+const historyCalls = () => bed.stub.calls.filter((call) => call.method === 'conversations.history');
+const postsOf = (deliveryId: string) => bed.stub.posted().filter((call) => deliveryIdOf(call) === deliveryId);
+
+async function handled(worker: TestWorker, deliveryId: string) {
+  await waitFor(async () => (await worker.slackQueue.getJob(deliveryId))?.finishedOn, { label: `${deliveryId} finished` });
+  const job = await worker.slackQueue.getJob(deliveryId);
+  const done = await new DoneMarks(worker.redis, worker.prefix, 'slack', 60).isDone(deliveryId);
+  return { completed: (await job!.getState()) === 'completed', done };
+}
+
+describe('reconciling an interrupted post', () => {
+  it('does not post again when the earlier attempt’s message is in the channel, and completes the job', async () => {
+    const { logger, entries } = capturingLogger();
+    const worker = await bed.start({ logger });
+    await interruptedAttempt(worker, bed.stub, 'dlv-crashed', 'C-default');
+
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-crashed'));
+    expect(await handled(worker, 'dlv-crashed')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-crashed')).toHaveLength(1);
+    expect(historyCalls()[0]!.body).toMatchObject({ channel: 'C-default', include_all_metadata: 'true', limit: '200' });
+    expect(entries().find((entry) => entry.msg === 'already posted; reconciled')).toMatchObject({ deliveryId: 'dlv-crashed' });
+  });
+
+  it('posts exactly once when the earlier attempt left a mark but no message', async () => {
+    const worker = await bed.start();
+    await interruptedAttempt(worker, bed.stub, 'dlv-unsent');
+    await postAsWorker(bed.stub, 'C-default', 'dlv-someone-else');
+
+    await worker.deliver(sampleEvent('new_max_bid', 'dlv-unsent'));
+    expect(await handled(worker, 'dlv-unsent')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-unsent')).toHaveLength(1);
+    expect(historyCalls()).toHaveLength(1);
+  });
+
+  it('finds the earlier message on a later page of the history', async () => {
+    const worker = await bed.start();
+    await interruptedAttempt(worker, bed.stub, 'dlv-deep', 'C-default');
+    // 250 newer messages push it past the first page of 200.
+    for (let i = 0; i < 250; i += 1) await postAsWorker(bed.stub, 'C-default', `dlv-later-${i}`);
+
+    await worker.deliver(sampleEvent('update_commission', 'dlv-deep'));
+    expect(await handled(worker, 'dlv-deep')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-deep')).toHaveLength(1);
+    const [first, second] = historyCalls();
+    expect(first!.body.cursor).toBeUndefined();
+    expect(second!.body.cursor).toEqual(expect.any(String));
+  });
+
+  it('posts anyway (at least once) when the token may not read the history, warning once', async () => {
+    bed.stub.fail({ error: 'missing_scope' }, { method: 'conversations.history', times: Number.POSITIVE_INFINITY });
+    const { logger, entries } = capturingLogger();
+    const worker = await bed.start({ logger });
+    await interruptedAttempt(worker, bed.stub, 'dlv-blind-1');
+    await interruptedAttempt(worker, bed.stub, 'dlv-blind-2');
+
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-blind-1'));
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-blind-2'));
+    expect(await handled(worker, 'dlv-blind-1')).toEqual({ completed: true, done: true });
+    expect(await handled(worker, 'dlv-blind-2')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-blind-1')).toHaveLength(1);
+    expect(postsOf('dlv-blind-2')).toHaveLength(1);
+    expect(historyCalls().map((call) => call.outcome)).toEqual(['missing_scope', 'missing_scope']);
+    const warnings = entries().filter((entry) => entry.reason === 'missing_scope');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ needed: 'channels:history', msg: expect.stringContaining('groups:history') });
+  });
+
+  it('retries when reading the history fails for a while, then reconciles', async () => {
+    bed.stub.fail({ httpStatus: 503 }, { method: 'conversations.history' });
+    const worker = await bed.start();
+    await interruptedAttempt(worker, bed.stub, 'dlv-flaky', 'C-default');
+
+    await worker.deliver(sampleEvent('product_sent', 'dlv-flaky'));
+    expect(await handled(worker, 'dlv-flaky')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-flaky')).toHaveLength(1);
+    expect(historyCalls().map((call) => call.outcome)).toEqual(['http_503', 'ok']);
+  });
+});
+
+describe('slackTs', () => {
+  it('writes milliseconds as Slack’s seconds.micros', () => {
+    expect(slackTs(1_712_345_678_123)).toBe('1712345678.123000');
+    expect(slackTs(1_712_345_678_005)).toBe('1712345678.005000');
+  });
+});

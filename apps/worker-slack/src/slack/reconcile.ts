@@ -1,0 +1,94 @@
+import { PermanentError, type JobContext } from '@herohooks/worker-kit';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
+import { classifySlackError } from './classify';
+
+// As long as the kit keeps done marks: a delivery replayed within that time is still recognised.
+const ATTEMPT_MARK_TTL_SECONDS = 7 * 24 * 3_600;
+// Slack stamps a message with its own clock; this host's clock may be ahead of it.
+const CLOCK_MARGIN_MS = 60_000;
+const PAGE_SIZE = 200;
+const MAX_PAGES = 10;
+
+const DELIVERY_EVENT_TYPE = 'herohooks_delivery';
+
+/** The metadata every post carries, by which a later attempt finds it. */
+export function deliveryMetadata(deliveryId: string) {
+  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: deliveryId } };
+}
+
+export function attemptMarkKey(prefix: string, deliveryId: string): string {
+  return `${prefix}:slack-attempt:${deliveryId}`;
+}
+
+/** Slack's "seconds.micros" form of a time in milliseconds since the epoch. */
+export function slackTs(ms: number): string {
+  const whole = Math.max(0, Math.floor(ms));
+  return `${Math.floor(whole / 1_000)}.${String((whole % 1_000) * 1_000).padStart(6, '0')}`;
+}
+
+/** Marks that an attempt starts now; answers when the first earlier attempt started, if there was one. */
+async function recordAttempt(ctx: JobContext): Promise<number | undefined> {
+  const key = attemptMarkKey(ctx.prefix, ctx.deliveryId);
+  if ((await ctx.redis.set(key, String(Date.now()), 'EX', ATTEMPT_MARK_TTL_SECONDS, 'NX')) === 'OK') return undefined;
+  const earlier = Number(await ctx.redis.get(key));
+  // An unreadable mark still means an earlier attempt: search from the oldest message.
+  return Number.isFinite(earlier) ? earlier : 0;
+}
+
+function carriesDelivery(metadata: { event_type?: string; event_payload?: unknown } | undefined, deliveryId: string) {
+  const payload = metadata?.event_payload as { delivery_id?: unknown } | undefined;
+  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.delivery_id === deliveryId;
+}
+
+/** Pages through the channel's messages since `oldestMs`, newest first, looking for this delivery's post. */
+async function historyHolds(client: WebClient, channel: string, oldestMs: number, ctx: JobContext): Promise<boolean> {
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const answer = await client.conversations.history({
+      channel,
+      oldest: slackTs(oldestMs),
+      include_all_metadata: true,
+      limit: PAGE_SIZE,
+      cursor,
+    });
+    if (answer.messages?.some((message) => carriesDelivery(message.metadata, ctx.deliveryId))) return true;
+    cursor = answer.response_metadata?.next_cursor;
+    if (!answer.has_more || !cursor) return false;
+  }
+  ctx.log.warn({ channel, messages: MAX_PAGES * PAGE_SIZE }, 'earlier post not found within the searched history; posting');
+  return false;
+}
+
+export interface Reconciler {
+  /**
+   * Records this attempt. When an earlier attempt of the same delivery may have posted (the worker died
+   * between Slack's answer and the done mark), answers whether the channel already holds that message.
+   */
+  alreadyPosted(channel: string, ctx: JobContext): Promise<boolean>;
+}
+
+export function createReconciler(client: WebClient): Reconciler {
+  const warned = new Set<string>();
+  return {
+    async alreadyPosted(channel, ctx) {
+      const earlierMs = await recordAttempt(ctx);
+      if (earlierMs === undefined) return false;
+      try {
+        return await historyHolds(client, channel, earlierMs - CLOCK_MARGIN_MS, ctx);
+      } catch (error) {
+        const classified = classifySlackError(error);
+        if (!(classified instanceof PermanentError)) throw classified;
+        // Without read access the post still goes out (at least once); say so once, not on every retry.
+        if (!warned.has(classified.reason)) {
+          warned.add(classified.reason);
+          const needed = error instanceof WebAPIPlatformError ? (error.data as { needed?: unknown }).needed : undefined;
+          ctx.log.warn(
+            { channel, reason: classified.reason, needed },
+            'cannot read channel history to find an earlier post: grant channels:history (and groups:history for private channels) and invite the bot; posting, which may repeat a message after a crash',
+          );
+        }
+        return false;
+      }
+    },
+  };
+}
