@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,14 +12,20 @@ const root = join(import.meta.dirname, '..', '..');
 export class AppProcess {
   private child: ChildProcess | undefined;
   private readonly log: WriteStream;
+  /** Children the test itself stopped or killed. */
+  private readonly expectingExit = new WeakSet<ChildProcess>();
+  readonly logFile: string;
   restarts = 0;
+  /** Exits the test did not cause (a crash or a clean exit nobody asked for), as "code=1" / "signal=SIGABRT". */
+  readonly unexpectedExits: string[] = [];
 
   constructor(
     readonly name: string,
     private readonly env: NodeJS.ProcessEnv,
     logDir: string,
   ) {
-    this.log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+    this.logFile = join(logDir, `${name}.log`);
+    this.log = createWriteStream(this.logFile, { flags: 'a' });
   }
 
   start(): void {
@@ -29,6 +36,9 @@ export class AppProcess {
     });
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });
+    child.once('exit', (code, signal) => {
+      if (!this.expectingExit.has(child)) this.unexpectedExits.push(signal ? `signal=${signal}` : `code=${code}`);
+    });
     this.child = child;
   }
 
@@ -36,12 +46,18 @@ export class AppProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /** Sends the signal and waits until the process is gone and its output has reached the log. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL', { escalateAfterMs = 15_000 } = {}): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
+    if (!child) return;
+    this.expectingExit.add(child);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // 'close' (not 'exit'): stdout and stderr are drained by then.
+    const closed = once(child, 'close');
     child.kill(signal);
-    await exited;
+    const escalate = setTimeout(() => child.kill('SIGKILL'), escalateAfterMs);
+    await closed;
+    clearTimeout(escalate);
   }
 
   async restart(downMs = 300): Promise<void> {
@@ -51,8 +67,11 @@ export class AppProcess {
     this.start();
   }
 
+  /** SIGTERM (SIGKILL if it hangs), then closes the log file. */
   async stop(): Promise<void> {
     await this.kill('SIGTERM');
+    if (this.log.closed) return;
     this.log.end();
+    await once(this.log, 'close');
   }
 }

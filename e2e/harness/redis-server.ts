@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,11 @@ import { freePort } from './free-port';
 export interface RedisServer {
   url: string;
   port: number;
-  /** SIGKILL, then start again on the same port and data directory (the AOF is replayed). */
+  /** SIGKILL: gone without a goodbye, as a crashed or OOM-killed server. */
+  crash(): Promise<void>;
+  /** Starts again on the same port and data directory (the AOF is replayed); resolves once it answers PING. */
+  recover(): Promise<void>;
+  /** crash(), downMs later recover(). */
   crashAndRestart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -19,24 +24,36 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
   const dir = mkdtempSync(join(tmpdir(), 'hh-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes',
     '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction'];
-  let child: ChildProcess;
+  let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn('redis-server', args, { stdio: 'ignore' });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-    await probe.connect().catch(() => undefined);
-    await probe.ping();
-    probe.disconnect();
+    probe.on('error', () => {}); // refused until the server listens
+    try {
+      await probe.connect().catch(() => undefined);
+      // PING answers LOADING while the AOF is replayed; wait until the data set is back.
+      for (;;) {
+        const reply = await probe.ping().catch((error: Error) => error);
+        if (reply === 'PONG') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      probe.disconnect();
+    }
   };
   const kill = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = once(running, 'exit');
+    running.kill('SIGKILL');
     await exited;
   };
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    crash: kill,
+    recover: launch,
     async crashAndRestart(downMs = 1_000) {
       await kill();
       await new Promise((resolve) => setTimeout(resolve, downMs));
