@@ -137,7 +137,7 @@ interface Rule {
   method: string;
 }
 
-export async function startSlackStub(token = 'xoxb-test-token'): Promise<SlackStub> {
+export async function startSlackStub(token = 'stub-bot-token'): Promise<SlackStub> {
   const calls: StubCall[] = [];
   const rules: Rule[] = [];
   const messages: StoredMessage[] = [];
