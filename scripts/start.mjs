@@ -34,7 +34,9 @@ for (const [setting, dryRun, what] of dryRuns) {
     console.log(`${what}: ${setting} is not set, so ${what} runs dry (renders and logs, sends nothing)`);
   }
 }
-if (!process.env.DATABASE_URL) console.log('ledger: DATABASE_URL is not set, so the ledger uses embedded PGlite in ./data/ledger');
+// A dry-run Slack worker still renders per channel; give it a name to log.
+if (process.env.SLACK_DRY_RUN === 'true') process.env.SLACK_CHANNEL ??= 'herohooks-dry-run';
+if (!process.env.DATABASE_URL) console.log(`ledger: DATABASE_URL is not set, so the ledger uses embedded PGlite in ${process.env.LEDGER_DIR ?? './data/ledger'}`);
 
 execSync('pnpm -s build', { stdio: 'inherit' });
 
@@ -42,8 +44,8 @@ const { result } = concurrently(
   apps.map((app) => ({
     name: app.name,
     command: commandOf(app.name).join(' '),
-    env: { ...app.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    env: { ...app.env, LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty' },
   })),
-  { prefix: 'name', killOthers: ['failure'], restartTries: 0 },
+  { prefix: 'name', killOthersOn: ['failure'], restartTries: 0 },
 );
 result.catch(() => process.exit(1));

@@ -4,7 +4,7 @@ import { BoardEnv } from './env';
 import { startServer } from './server';
 
 const env = loadEnv(BoardEnv);
-const logger = createLogger('board', env.LOG_LEVEL);
+const logger = createLogger('board', env.LOG_LEVEL, env.LOG_FORMAT);
 const app = await buildApp({
   credentials: { username: env.BOARD_USERNAME, password: env.BOARD_PASSWORD },
   connection: connectRedis(env.REDIS_URL, 'producer'),

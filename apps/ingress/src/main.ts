@@ -6,7 +6,7 @@ import { createMetrics, observeBatch } from './http/metrics';
 import { closeOnSignals, listen } from './server';
 
 const env = loadEnv(IngressEnv);
-const logger = createLogger('ingress', env.LOG_LEVEL);
+const logger = createLogger('ingress', env.LOG_LEVEL, env.LOG_FORMAT);
 const metrics = createMetrics();
 const redis = connectRedis(env.REDIS_URL, 'producer');
 redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));

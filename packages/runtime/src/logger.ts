@@ -17,6 +17,13 @@ const redact = [
   'token',
 ];
 
-export function createLogger(name: string, level: string, options: LoggerOptions = {}): Logger {
-  return pino({ name, level, redact: { paths: redact, censor: '[redacted]' }, ...options });
+export type LogFormat = 'json' | 'pretty';
+
+/** JSON lines for machines; `pretty` (pino-pretty, for `pnpm start` in a terminal) for people. */
+export function createLogger(name: string, level: string, format: LogFormat = 'json', options: LoggerOptions = {}): Logger {
+  const transport =
+    format === 'pretty'
+      ? { target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' } }
+      : undefined;
+  return pino({ name, level, redact: { paths: redact, censor: '[redacted]' }, ...(transport && { transport }), ...options });
 }

@@ -1,4 +1,4 @@
-import { CommonEnv, Port, createLogger } from '@herohooks/runtime';
+import { CommonEnv, Port, createLogger, type LogFormat } from '@herohooks/runtime';
 import { Type } from '@sinclair/typebox';
 import { startConsumer, type RunningConsumer } from './consumer';
 import type { ConsumerHandler } from './types';
@@ -15,6 +15,7 @@ export interface WorkerEnvValues {
   REDIS_URL: string;
   QUEUE_PREFIX: string;
   LOG_LEVEL: string;
+  LOG_FORMAT: LogFormat;
   METRICS_PORT?: number | undefined;
   WORKER_CONCURRENCY: number;
   SHUTDOWN_DEADLINE_MS: number;
@@ -31,7 +32,7 @@ export async function runConsumerApp<Data>(
     alongside?: readonly ConsumerHandler<unknown>[];
   } = {},
 ): Promise<RunningConsumer> {
-  const logger = createLogger(`worker-${handler.consumer}`, env.LOG_LEVEL);
+  const logger = createLogger(`worker-${handler.consumer}`, env.LOG_LEVEL, env.LOG_FORMAT);
   if (extra.dryRun) logger.warn('dry-run: messages are rendered and logged, not sent');
   const options = {
     redisUrl: env.REDIS_URL,

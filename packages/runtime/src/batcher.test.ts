@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { BatchTimeoutError, createBatcher } from './batcher';
+
+/** A promise and the functions that settle it, to hold a write open until the test lets it finish. */
+function gate(): { opened: Promise<void>; open(): void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+describe('createBatcher', () => {
+  it('writes the items pushed in one event-loop turn with one write, in order', async () => {
+    const writes: number[][] = [];
+    const batcher = createBatcher<number, number>({
+      maxBatch: 256,
+      timeoutMs: 1_000,
+      write: async (items) => {
+        writes.push(items);
+        return items.map((n) => n * 10);
+      },
+    });
+    const results = await Promise.all([1, 2, 3].map((n) => batcher.push(n)));
+    expect(results).toEqual([10, 20, 30]);
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  it('starts a new batch when maxBatch is reached', async () => {
+    const sizes: number[] = [];
+    const batcher = createBatcher<number, null>({
+      maxBatch: 4,
+      write: async (items) => {
+        sizes.push(items.length);
+        return items.map(() => null);
+      },
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, n) => batcher.push(n)));
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('rejects every item of a failed batch with the write error, or with what refusal makes of it', async () => {
+    const boom = new Error('boom');
+    const plain = createBatcher<number, null>({ maxBatch: 8, write: async () => Promise.reject(boom) });
+    const mapped = createBatcher<number, null>({
+      maxBatch: 8,
+      write: async () => Promise.reject(boom),
+      refusal: (error) => new Error('refused', { cause: error }),
+    });
+    const [first, second] = await Promise.allSettled([plain.push(1), plain.push(2)]);
+    expect([first, second]).toEqual([
+      { status: 'rejected', reason: boom },
+      { status: 'rejected', reason: boom },
+    ]);
+    const outcomes = await Promise.allSettled([mapped.push(1), mapped.push(2)]);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toMatchObject({ message: 'refused', cause: boom });
+    }
+  });
+
+  it('refuses every item of a batch whose write outlives timeoutMs with BatchTimeoutError', async () => {
+    const hanging = createBatcher<number, null>({ maxBatch: 8, timeoutMs: 50, write: () => new Promise(() => undefined) });
+    const outcomes = await Promise.allSettled([hanging.push(1), hanging.push(2)]);
+    for (const outcome of outcomes) {
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(BatchTimeoutError);
+    }
+  });
+
+  it('with maxInFlight, holds items pushed while the writes are busy and writes them together when one finishes', async () => {
+    const writes: number[][] = [];
+    const first = gate();
+    const batcher = createBatcher<number, number>({
+      maxBatch: 3,
+      maxInFlight: 1,
+      write: async (items) => {
+        writes.push(items);
+        if (writes.length === 1) await first.opened;
+        return items;
+      },
+    });
+    const head = batcher.push(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = Array.from({ length: 7 }, (_, n) => batcher.push(n + 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toEqual([[0]]);
+    first.open();
+    expect(await Promise.all([head, ...rest])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(writes).toEqual([[0], [1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('drain writes what is pending and resolves only after every batch was written', async () => {
+    const written: number[] = [];
+    const batcher = createBatcher<number, null>({
+      maxBatch: 2,
+      maxInFlight: 1,
+      write: async (items) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        written.push(...items);
+        return items.map(() => null);
+      },
+    });
+    const pushed = [1, 2, 3, 4, 5].map((n) => batcher.push(n));
+    await batcher.drain();
+    expect(written).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all(pushed);
+  });
+});

@@ -1,0 +1,104 @@
+import { withDeadline } from './deadline';
+
+/** A batch write that did not settle within the batcher's `timeoutMs`. */
+export class BatchTimeoutError extends Error {
+  override readonly name = 'BatchTimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(`the batch write did not finish within ${timeoutMs} ms`);
+  }
+}
+
+export interface BatcherOptions<In, Out> {
+  /** Writes every item together; returns one result per item, in order. */
+  write(items: In[]): Promise<Out[]>;
+  /** A batch is written at once when it reaches this size (otherwise at the end of the event-loop turn). */
+  maxBatch: number;
+  /** Every item of a batch is refused with BatchTimeoutError when the write takes longer than this; unset = no limit. */
+  timeoutMs?: number;
+  /**
+   * Most batches written at the same time; unset = no limit. While that many are in flight, pushed items wait and
+   * go together as soon as one finishes, so the slower the writes, the fuller the batches.
+   */
+  maxInFlight?: number;
+  /** What every item of a failed batch is rejected with; default: the write's error itself (or the BatchTimeoutError). */
+  refusal?(error: unknown): unknown;
+  onBatch?(size: number, seconds: number, ok: boolean): void;
+}
+
+export interface Batcher<In, Out> {
+  /** Resolves with this item's result once its batch was written; rejects when the batch write failed. */
+  push(item: In): Promise<Out>;
+  /** Writes what is pending and waits for every batch in flight (shutdown). */
+  drain(): Promise<void>;
+}
+
+interface Pending<In, Out> {
+  item: In;
+  resolve(value: Out): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Collects the items pushed during one event-loop turn (up to maxBatch) and writes them together: many callers then
+ * share one round trip (or one transaction), and each is answered only after its batch was written.
+ */
+export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batcher<In, Out> {
+  const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+  let pending: Pending<In, Out>[] = [];
+  let scheduled: NodeJS.Immediate | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  function schedule(): void {
+    scheduled ??= setImmediate(flush);
+  }
+
+  function flush(): void {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    while (pending.length > 0 && inFlight.size < maxInFlight) {
+      const batch = pending.slice(0, options.maxBatch);
+      pending = pending.slice(options.maxBatch);
+      const written = writeBatch(batch).finally(() => {
+        inFlight.delete(written);
+        if (pending.length > 0) schedule();
+      });
+      inFlight.add(written);
+    }
+  }
+
+  async function settle(items: In[]): Promise<Out[]> {
+    const written = options.write(items);
+    const { timeoutMs } = options;
+    return timeoutMs === undefined ? written : withDeadline(written, timeoutMs, () => new BatchTimeoutError(timeoutMs));
+  }
+
+  async function writeBatch(batch: Pending<In, Out>[]): Promise<void> {
+    const started = performance.now();
+    try {
+      const results = await settle(batch.map((p) => p.item));
+      options.onBatch?.(batch.length, (performance.now() - started) / 1000, true);
+      batch.forEach((p, index) => p.resolve(results[index] as Out));
+    } catch (error) {
+      options.onBatch?.(batch.length, (performance.now() - started) / 1000, false);
+      const refusal = options.refusal ? options.refusal(error) : error;
+      for (const p of batch) p.reject(refusal);
+    }
+  }
+
+  return {
+    push(item) {
+      return new Promise<Out>((resolve, reject) => {
+        pending.push({ item, resolve, reject });
+        if (pending.length >= options.maxBatch) flush();
+        else schedule();
+      });
+    },
+    async drain() {
+      while (pending.length > 0 || inFlight.size > 0) {
+        flush();
+        await Promise.all(inFlight);
+      }
+    },
+  };
+}
