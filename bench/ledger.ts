@@ -11,10 +11,14 @@ import { catalog, jobOptions, type WebhookEvent } from '../packages/contracts/sr
 import { fixture } from '../packages/contracts/src/fixtures';
 import { createPgLedgerDb } from '../packages/ledger/src/pg-driver';
 import { migrate } from '../packages/ledger/src/migrate';
+import { parseLedgerEnv } from '../apps/worker-ledger/src/env';
 
 export interface LedgerBenchOptions {
   jobs?: number;
-  /** The "N" of the concurrent run (worker LEDGER_CONCURRENCY, and the plain loop's parallel connections). */
+  /**
+   * The "N" of the unbatched concurrent run (worker LEDGER_CONCURRENCY and pool size, one transaction per job) and
+   * the plain loop's parallel connections. The batched run uses the worker's defaults.
+   */
   concurrency?: number;
   redisUrl?: string;
   databaseUrl?: string;
@@ -25,11 +29,16 @@ export interface LedgerBenchOptions {
 export interface LedgerRun {
   label: string;
   concurrency: number;
+  /** Worker runs: most events per transaction (1 = one transaction per job) and database connections. */
+  batchMax?: number;
+  poolSize?: number;
   jobsPerS: number;
   seconds: number;
   /** Worker process memory at the end of the run and its peak (queue runs only). */
   rssMb?: number;
   peakRssMb?: number;
+  /** Worker process CPU (user + system) during the timed part, in percent of one core (queue runs only). */
+  cpuPercent?: number;
 }
 
 export interface LedgerBenchResult {
@@ -38,8 +47,19 @@ export interface LedgerBenchResult {
   plain: LedgerRun;
   queued1: LedgerRun;
   queuedN: LedgerRun;
+  /** The worker as shipped: batched commits with its default LEDGER_CONCURRENCY, LEDGER_BATCH_MAX, LEDGER_POOL_SIZE. */
+  batched: LedgerRun;
   /** queued (concurrency N) jobs/s ÷ plain-insert rows/s, same run; the target is ≥ 0.5. */
   ratio: number;
+  /** batched jobs/s ÷ plain-insert rows/s, same run (above 1: batching beats one transaction per job). */
+  batchedRatio: number;
+}
+
+/** How the worker process of one run is configured. */
+interface WorkerSettings {
+  concurrency: number;
+  batchMax: number;
+  poolSize: number;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -91,6 +111,16 @@ function memoryMb(pid: number): { rssMb: number; peakRssMb: number } {
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakRssMb: Math.round(kb('VmHWM') / 1024) };
 }
 
+// /proc/<pid>/stat counts CPU in clock ticks, 100 per second on Linux.
+const TICKS_PER_S = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+}
+
 /** Every key under the prefix (the worker also creates its dead-letter and alerts queues). */
 async function dropKeys(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
@@ -113,7 +143,8 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, label: st
 async function queuedRun(
   options: Required<LedgerBenchOptions> & { url: string },
   admin: pg.Pool,
-  concurrency: number,
+  label: string,
+  worker: WorkerSettings,
 ): Promise<LedgerRun> {
   const prefix = `hh-bench-ledger-${randomUUID().slice(0, 8)}`;
   const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
@@ -121,8 +152,8 @@ async function queuedRun(
   let child: ChildProcess | undefined;
   try {
     await queue.pause();
-    const label = `c${concurrency}-${prefix}`;
-    const events = eventsFor(label, options.jobs);
+    const ids = `c${worker.concurrency}-b${worker.batchMax}-${prefix}`;
+    const events = eventsFor(ids, options.jobs);
     for (let i = 0; i < events.length; i += 1_000) {
       await queue.addBulk(
         events.slice(i, i + 1_000).map((e) => ({ name: e.type, data: e, opts: jobOptions(catalog.ledger, e.deliveryId) })),
@@ -135,7 +166,9 @@ async function queuedRun(
         DATABASE_URL: options.url,
         REDIS_URL: options.redisUrl,
         QUEUE_PREFIX: prefix,
-        LEDGER_CONCURRENCY: String(concurrency),
+        LEDGER_CONCURRENCY: String(worker.concurrency),
+        LEDGER_BATCH_MAX: String(worker.batchMax),
+        LEDGER_POOL_SIZE: String(worker.poolSize),
         LOG_LEVEL: 'warn',
         METRICS_PORT: '',
       },
@@ -143,17 +176,20 @@ async function queuedRun(
     });
     await until(async () => (await queue.getWorkersCount()) > 0, options.timeoutMs, 'the worker to start');
     const booked = async () =>
-      Number((await admin.query('SELECT count(*)::int AS n FROM events WHERE delivery_id LIKE $1', [`${label}-%`])).rows[0].n);
+      Number((await admin.query('SELECT count(*)::int AS n FROM events WHERE delivery_id LIKE $1', [`${ids}-%`])).rows[0].n);
     const started = performance.now();
+    const cpuBefore = cpuSeconds(child.pid!);
     await queue.resume();
     await until(async () => (await booked()) >= options.jobs, options.timeoutMs, `${options.jobs} bookings`);
     const seconds = (performance.now() - started) / 1000;
+    const cpuPercent = Math.round((100 * (cpuSeconds(child.pid!) - cpuBefore)) / seconds);
     return {
-      label: `worker-ledger via queue`,
-      concurrency,
+      label,
+      ...worker,
       jobsPerS: Math.round(options.jobs / seconds),
       seconds,
       ...memoryMb(child.pid!),
+      cpuPercent,
     };
   } finally {
     if (child && child.exitCode === null) {
@@ -187,9 +223,17 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     await db.close();
     const run = { ...settings, url: url.toString() };
     const plain = await plainInserts(run.url, eventsFor('plain', settings.jobs), settings.concurrency);
-    const queued1 = await queuedRun(run, admin, 1);
-    const queuedN = await queuedRun(run, admin, settings.concurrency);
-    return { name: 'ledger', jobs: settings.jobs, plain, queued1, queuedN, ratio: Number((queuedN.jobsPerS / plain.jobsPerS).toFixed(2)) };
+    const unbatched = (concurrency: number) => ({ concurrency, batchMax: 1, poolSize: concurrency });
+    const queued1 = await queuedRun(run, admin, 'worker, 1 tx per job', unbatched(1));
+    const queuedN = await queuedRun(run, admin, 'worker, 1 tx per job', unbatched(settings.concurrency));
+    const defaults = parseLedgerEnv({});
+    const batched = await queuedRun(run, admin, 'worker, batched (defaults)', {
+      concurrency: defaults.LEDGER_CONCURRENCY,
+      batchMax: defaults.LEDGER_BATCH_MAX,
+      poolSize: defaults.LEDGER_POOL_SIZE,
+    });
+    const toPlain = (r: LedgerRun) => Number((r.jobsPerS / plain.jobsPerS).toFixed(2));
+    return { name: 'ledger', jobs: settings.jobs, plain, queued1, queuedN, batched, ratio: toPlain(queuedN), batchedRatio: toPlain(batched) };
   } finally {
     await admin.end();
     await base.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
@@ -198,14 +242,17 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
 }
 
 export function printLedgerBench(result: LedgerBenchResult): void {
-  const rows = [result.plain, result.queued1, result.queuedN];
+  const rows = [result.plain, result.queued1, result.queuedN, result.batched];
   console.log(`\nledger: ${result.jobs} new_payout_request jobs into PostgreSQL`);
-  console.log('run                          | conc | jobs/s | seconds | worker RSS MB (peak)');
+  console.log('run                          | conc | batch | pool | jobs/s | seconds | worker CPU % | worker RSS MB (peak)');
   for (const r of rows) {
     const rss = r.rssMb === undefined ? '-' : `${r.rssMb} (${r.peakRssMb})`;
-    console.log(`${r.label.padEnd(28)} | ${String(r.concurrency).padStart(4)} | ${String(r.jobsPerS).padStart(6)} | ${r.seconds.toFixed(1).padStart(7)} | ${rss}`);
+    const batch = String(r.batchMax ?? '-').padStart(5);
+    const pool = String(r.poolSize ?? r.concurrency).padStart(4);
+    console.log(`${r.label.padEnd(28)} | ${String(r.concurrency).padStart(4)} | ${batch} | ${pool} | ${String(r.jobsPerS).padStart(6)} | ${r.seconds.toFixed(1).padStart(7)} | ${String(r.cpuPercent ?? '-').padStart(12)} | ${rss}`);
   }
-  console.log(`queued (c=${result.queuedN.concurrency}) ÷ plain inserts = ${result.ratio} (target ≥ 0.5)\n`);
+  console.log(`queued 1 tx per job (c=${result.queuedN.concurrency}) ÷ plain inserts = ${result.ratio} (target ≥ 0.5)`);
+  console.log(`batched (c=${result.batched.concurrency}, batch ${result.batched.batchMax}) ÷ plain inserts = ${result.batchedRatio}\n`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

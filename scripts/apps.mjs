@@ -8,6 +8,7 @@ export const apps = [
   { name: 'worker-email', env: { METRICS_PORT: '9103' } },
   { name: 'worker-tracking', env: { METRICS_PORT: '9104' } },
   { name: 'board', env: {} },
+  // new workers go above this line (pnpm new:worker adds them here)
 ];
 
 export const commandOf = (name) => ['node', `apps/${name}/dist/main.js`];

@@ -39,7 +39,7 @@ describe('worker-ledger on the real ledger queue', () => {
     running = await startConsumer(ledgerHandler(db), {
       redisUrl: testRedisUrl(),
       prefix,
-      concurrency: 4,
+      concurrency: 16,
       logger: createLogger('test', 'silent'),
     });
     queue = new Queue(catalog.ledger.queue, { connection: { url: testRedisUrl() }, prefix });
@@ -77,6 +77,22 @@ describe('worker-ledger on the real ledger queue', () => {
     expect(letter.data.error.message).toContain('payout_currency');
     const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events');
     expect(row!.n).toBe(0);
+  });
+
+  it('books 40 jobs queued together in shared transactions and dead-letters only the unbookable one among them', async () => {
+    const payout = fixture('new_payout_request');
+    const bad = eventOf({ ...payout, payout_information: { ...payout.payout_information, payout_amount: '1,500' } });
+    const good = Array.from({ length: 39 }, () => eventOf());
+    await queue.addBulk(
+      [...good.slice(0, 20), bad, ...good.slice(20)].map((e) => ({ name: e.type, data: e, opts: jobOptions(catalog.ledger, e.deliveryId) })),
+    );
+    await waitFor(async () => (await queue.getCompletedCount()) === good.length, { label: 'the good jobs completed' });
+    const letter = await waitFor(async () => (await deadLetters.getWaiting())[0], { label: 'a dead letter' });
+    expect(letter.data).toMatchObject({ jobId: bad.deliveryId, reason: 'invalid_number' });
+    const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM payout_requests');
+    expect(row!.n).toBe(good.length);
+    const [batches] = await db.query<{ n: number }>('SELECT count(DISTINCT booked_at)::int AS n FROM events');
+    expect(batches!.n).toBeLessThan(good.length);
   });
 
   it('retries through a database outage and books the job once the database is back', async () => {

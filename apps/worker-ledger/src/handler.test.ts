@@ -1,4 +1,6 @@
-import { createPgLedgerDb, migrate, type LedgerDb } from '@herohooks/ledger';
+import { webhookTypes, type WebhookEvent, type WebhookType } from '@herohooks/contracts';
+import { createPgLedgerDb, migrate, UnbookableEventError, type LedgerDb } from '@herohooks/ledger';
+import { faultAfterEventLog } from '@herohooks/ledger/test-faults';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger } from '@herohooks/runtime';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '@herohooks/testing/postgres';
@@ -9,8 +11,8 @@ import { ledgerHandler } from './handler';
 
 const ctx = { log: createLogger('test', 'silent') } as JobContext;
 
-function event(deliveryId: string) {
-  return { deliveryId, type: 'new_payout_request' as const, receivedAt: new Date().toISOString(), payload: fixture('new_payout_request') };
+function event(deliveryId: string, type: WebhookType = 'new_payout_request', payload: object = fixture(type)): WebhookEvent {
+  return { deliveryId, type, receivedAt: new Date().toISOString(), payload } as WebhookEvent;
 }
 
 /** The schema's connection string, pointed at the proxy instead of the server. */
@@ -21,7 +23,13 @@ function viaProxy(schema: TestSchema, proxy: TcpProxy): string {
   return url.toString();
 }
 
-describe('ledger handler when PostgreSQL goes away', () => {
+const settle = (handle: Promise<void>) =>
+  handle.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('ledger handler on PostgreSQL', () => {
   let schema: TestSchema;
   let proxy: TcpProxy;
   let db: LedgerDb;
@@ -38,19 +46,44 @@ describe('ledger handler when PostgreSQL goes away', () => {
     await schema.drop();
   });
 
+  const eventCount = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
+
   it('throws a retryable (not permanent) error while the database is down, then books once it is back', async () => {
     const handler = ledgerHandler(db);
     await handler.handle(event('before'), ctx);
     proxy.cut();
-    const failure = await handler.handle(event('during'), ctx).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await settle(handler.handle(event('during'), ctx));
     expect(failure).toBeInstanceOf(Error);
     expect(failure).not.toBeInstanceOf(PermanentError);
     proxy.restore();
     await handler.handle(event('during'), ctx);
     const rows = await db.query<{ delivery_id: string }>('SELECT delivery_id FROM payout_requests ORDER BY id');
     expect(rows.map((r) => r.delivery_id)).toEqual(['before', 'during']);
+  });
+
+  it('fails every job of a batch with a retryable error when the database goes down mid-batch, and writes none of it', async () => {
+    const handler = ledgerHandler(faultAfterEventLog(db, () => proxy.cut()));
+    const events = webhookTypes.map((type) => event(`mid-${type}`, type));
+    const failures = await Promise.all(events.map((e) => settle(handler.handle(e, ctx))));
+    for (const failure of failures) {
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toBeInstanceOf(PermanentError);
+    }
+    proxy.restore();
+    expect(await eventCount()).toBe(0);
+    await Promise.all(events.map((e) => handler.handle(e, ctx)));
+    expect(await eventCount()).toBe(events.length);
+  });
+
+  it('fails only the unbookable job of a batch; the others complete with their rows committed', async () => {
+    const handler = ledgerHandler(db);
+    const product = fixture('product_sent');
+    const tooMany = { ...product, send_product_info: { ...product.send_product_info, line_items: [{ variant_id: 1, quantity: 2 ** 40 }] } };
+    const events = [...webhookTypes.map((type) => event(`ok-${type}`, type)), event('bad', 'product_sent', tooMany)];
+    const failures = await Promise.all(events.map((e) => settle(handler.handle(e, ctx))));
+    expect(failures.slice(0, -1)).toEqual(webhookTypes.map(() => undefined));
+    expect(failures.at(-1)).toBeInstanceOf(UnbookableEventError);
+    expect(failures.at(-1)).toMatchObject({ reason: 'sql_22003' });
+    expect(await eventCount()).toBe(webhookTypes.length);
   });
 });

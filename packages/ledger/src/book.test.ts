@@ -4,20 +4,7 @@ import { PermanentError } from '@herohooks/worker-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bookEvent } from './book';
 import { UnbookableEventError } from './errors';
-import { projections } from './projections';
-import { eventOf, tableCounts, testDrivers, type TestLedger } from './test-ledgers';
-
-function rowsFor(type: WebhookType): Record<string, number> {
-  const table = projections[type]?.table;
-  const expected: Record<string, number> = { events: 1 };
-  if (table) expected[table] = 1;
-  if (type === 'product_sent') expected.product_shipment_items = fixture('product_sent').send_product_info.line_items!.length;
-  return expected;
-}
-
-function nonZero(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
-}
+import { eventOf, nonZero, rowsFor, tableCounts, testDrivers, type TestLedger } from './test-ledgers';
 
 describe.each(testDrivers)('bookEvent on $driver', (driver) => {
   let ledger: TestLedger;

@@ -115,3 +115,17 @@ export async function tableCounts(db: LedgerDb): Promise<Record<string, number>>
   );
   return Object.fromEntries(counts);
 }
+
+/** The rows one booking of a type's fixture writes, per table. */
+export function rowsFor(type: WebhookType): Record<string, number> {
+  const table = projections[type]?.table;
+  const expected: Record<string, number> = { events: 1 };
+  if (table) expected[table] = 1;
+  if (type === 'product_sent') expected.product_shipment_items = fixture('product_sent').send_product_info.line_items!.length;
+  return expected;
+}
+
+/** The tables that have rows. */
+export function nonZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { catalog, jobOptions, type TrackingJob, type WebhookEvent } from '@herohooks/contracts';
-import type { Logger } from '@herohooks/runtime';
-import { EnqueueUnavailableError, createBatcher, type Batcher } from './batcher';
-import { withDeadline } from './deadline';
+import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
+import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
 export interface ProducerOptions {
   /** A connection made with redisOptions('producer'): commands fail at once while Redis is unreachable. */
@@ -59,6 +58,7 @@ export function createProducer(options: ProducerOptions): Producer {
   const deliveries: Batcher<Delivery, Accepted> = createBatcher({
     maxBatch,
     timeoutMs,
+    refusal: enqueueRefusal,
     onBatch: (size, seconds, ok) => options.onBatch?.(inbox.name, size, seconds, ok),
     async write(items) {
       const jobs = await inbox.addBulk(
@@ -80,6 +80,7 @@ export function createProducer(options: ProducerOptions): Producer {
   const trackingJobs: Batcher<TrackingJob, void> = createBatcher({
     maxBatch,
     timeoutMs,
+    refusal: enqueueRefusal,
     onBatch: (size, seconds, ok) => options.onBatch?.(tracking.name, size, seconds, ok),
     async write(items) {
       await tracking.addBulk(

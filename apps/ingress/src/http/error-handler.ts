@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { errorBody } from '@herohooks/contracts';
-import { EnqueueUnavailableError } from '../enqueue/batcher';
+import { EnqueueUnavailableError } from '../enqueue/unavailable';
 import { HttpError } from './errors';
 
 /** Retry-After for a 503: the producer reconnects within about two seconds (runtime redisOptions). */
