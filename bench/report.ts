@@ -1,0 +1,198 @@
+import { DRAIN_LIMIT_MS, type E2ePhase } from './e2e';
+import type { Machine } from './machine';
+import type { Spread } from './stats';
+import { verdicts, type BenchResults } from './targets';
+
+export interface RunInfo {
+  date: string;
+  wallS: number;
+  loadStart: string;
+  loadEnd: string;
+  machine: Machine;
+  command: string;
+  /** What this run did differently from the issue's full settings, and why. */
+  notes: string[];
+}
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : String(Math.round(value)));
+const latency = (s: Spread | null) => (s ? `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}` : 'not measured');
+const statuses = (s: Record<string, number>) =>
+  Object.entries(s)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ');
+
+function ingressSection(results: BenchResults): string[] {
+  const ingress = results.ingress;
+  if (!ingress) return [];
+  const rows = Object.entries(ingress).flatMap(([mode, run]) => [
+    [mode, 'bare Fastify', run.bare.rps, run.bare.p50, run.bare.p99, `${run.bare.rssMb} (${run.bare.peakRssMb})`, statuses(run.bare.statuses), '1'],
+    [mode, 'ingress', run.rps, run.p50, run.p99, `${run.rssMb} (${run.peakRssMb})`, statuses(run.statuses), `**${run.ratio}**`],
+  ]);
+  const any = ingress.always;
+  return [
+    '## Ingress: accepted webhooks/s, one process, beside bare Fastify',
+    '',
+    `autocannon, ${any.connections} connections, ${any.durationS} s per server after a warm-up, every body distinct and signed at ` +
+      'send time (each is a 202, not a duplicate). Each AOF mode runs on its own private redis-server; bare Fastify is ' +
+      'measured again right before each ingress run, so each ratio compares two servers measured side by side. ' +
+      'Both servers run from source under tsx (its loader adds to RSS; the built ingress is in the end-to-end table).',
+    '',
+    table(['Redis AOF', 'server', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'answers', 'ratio'], rows),
+    '',
+  ];
+}
+
+function e2eSection(results: BenchResults): string[] {
+  const e2e = results.e2e;
+  if (!e2e) return [];
+  const row = (label: string, pick: (p: E2ePhase) => string | number) => [label, ...e2e.phases.map((p) => String(pick(p)))];
+  const rows = [
+    row('sent / planned (open loop)', (p) => `${p.send.sent} / ${p.send.planned} (${p.send.sentPerS}/s, max lag ${p.send.maxLagMs} ms, skipped ${p.send.skipped})`),
+    row('answers', (p) => `${statuses(p.send.statuses)}${p.send.errors ? `, ${p.send.errors} errors` : ''}`),
+    row('HTTP answer p50 / p99 / max ms', (p) => latency(p.send.http)),
+    row('accept → ledger commit p50 / p99 / max ms', (p) => latency(p.ledger)),
+    row('accept → Slack stub p50 / p99 / max ms', (p) => latency(p.slack)),
+    row('accept → SMTP sink p50 / p99 / max ms', (p) => latency(p.email)),
+    row('202s = ledger rows = Slack messages', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? '–'}`),
+    row('emails / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
+    row('drained after last send', (p) => (p.drainS === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${p.drainS} s`)),
+    row('backlog first / last / max, slope', (p) => `${p.backlog.first} / ${p.backlog.last} / ${p.backlog.max}, ${p.backlog.slopePerS} jobs/s`),
+    row('Redis used_memory first / last / max MB', (p) => `${p.redisMemory.firstMb} / ${p.redisMemory.lastMb} / ${p.redisMemory.maxMb}`),
+    row('Redis memory slope (all / second half)', (p) => `${p.redisMemory.slopeKbPerS} / ${p.redisMemory.secondHalfSlopeKbPerS} KB/s`),
+    row('Redis keys slope', (p) => `${p.keysSlopePerS} keys/s`),
+    row('ingress RSS MB (peak)', (p) => `${p.ingressRss.rssMb} (${p.ingressRss.peakRssMb})`),
+    row('CPU cores while sending, per process', (p) =>
+      Object.entries(p.cpu.processes)
+        .map(([name, cores]) => `${name} ${cores}`)
+        .join(', '),
+    ),
+    row('CPU cores: ours / whole machine', (p) => `${p.cpu.ours} / ${p.cpu.machine}`),
+  ];
+  return [
+    '## End to end: fixed arrival rate through every process',
+    '',
+    'ingress → router → worker-ledger (PostgreSQL) + worker-slack (Slack stub) + worker-email (SMTP sink), each app ' +
+      'its own process from `apps/<name>/dist` with the shipped defaults and `LOG_LEVEL=info`, on a private ' +
+      'redis-server with `appendfsync always` (the compose default). The sender is open loop (request *i* leaves at ' +
+      '*i*/rate whatever the answers do), types rotate through all 11, every body distinct. Latency starts at the ' +
+      "event's `receivedAt` (set by the ingress on accept) and ends at the ledger row's `booked_at` (PostgreSQL " +
+      '`now()` of the booking transaction, committed right after), or at the stub/sink receipt. The stubs run in a ' +
+      'process of their own. Redis is sampled once per second while sending. On 2 cores the sender (`bench`) and the ' +
+      'stubs take CPU from the pipeline they measure; the CPU rows show how much, and how busy the shared machine was.' +
+      (e2e.slackMeasured ? '' : ' **Slack not measured**: worker-slack had no `SLACK_CHANNEL_INTERVAL_MS`, so it was not routed.'),
+    '',
+    table(['', ...e2e.phases.map((p) => `${p.ratePerSecond}/s for ${p.durationS} s`)], rows),
+    '',
+  ];
+}
+
+function growthSection(results: BenchResults): string[] {
+  const g = results.growth;
+  if (!g) return [];
+  return [
+    '## Growth: Redis memory and ledger size after 100k events',
+    '',
+    `${g.events.toLocaleString('en')} events pushed straight into the inbox with \`addBulk\` (1,000 per call; the HTTP path is ` +
+      'measured above, and this way there are no ingress dedup keys) into the same running pipeline, after the end-to-end runs.',
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        ['booked / pushed', `${g.booked} / ${g.events}`],
+        ['worked off in', g.drainS === null ? 'not within the limit' : `${g.drainS} s (${g.eventsPerS} events/s end to end)`],
+        ['Redis used_memory before / peak / after MB', `${g.redis.beforeMb} / ${g.redis.peakMb} / ${g.redis.afterMb}`],
+        ['Redis keys before / after', `${g.redis.keysBefore} / ${g.redis.keysAfter}`],
+        ['ledger size (all tables, indexes, TOAST)', `${g.ledger.totalMb} MB for ${g.ledger.rows} events`],
+        ['ledger bytes per event', g.ledger.bytesPerEvent],
+      ],
+    ),
+    '',
+    'Redis keys at the end of the run, by kind (memory estimated from `MEMORY USAGE` of 50 keys of each kind). ' +
+      'Retention caps the finished jobs; unfinished jobs are the backlog; every per-delivery mark with a TTL grows ' +
+      'with the number of deliveries until its TTL ends, so at a steady rate R it levels off near R × TTL × its size.',
+    '',
+    table(
+      ['kind', 'keys', '≈ MB', '≈ bytes per key'],
+      g.keyGroups.map((k) => [k.name, k.keys, k.approxMb, Math.round((k.approxMb * 1_048_576) / k.keys)]),
+    ),
+    '',
+  ];
+}
+
+function ledgerSection(results: BenchResults): string[] {
+  const l = results.ledger;
+  if (!l) return [];
+  const rows = [l.plain, l.queued1, l.queuedN].map((r) => [
+    r.label,
+    r.concurrency,
+    r.jobsPerS,
+    r.seconds.toFixed(1),
+    r.rssMb === undefined ? '–' : `${r.rssMb} (${r.peakRssMb})`,
+  ]);
+  return [
+    '## Ledger worker: jobs/s against plain inserts',
+    '',
+    `${l.jobs} \`new_payout_request\` jobs (event row + payout row, one transaction each). The ceiling is the same ` +
+      'rows written by plain `pg` with no queue; the worker is the real app, from source, reading a paused queue that is then resumed.',
+    '',
+    table(['run', 'concurrency', 'jobs/s', 'seconds', 'worker RSS MB (peak)'], rows),
+    '',
+    `Ratio queued (concurrency ${l.queuedN.concurrency}) ÷ plain: **${l.ratio}**.`,
+    '',
+  ];
+}
+
+export function renderMarkdown(results: BenchResults, info: RunInfo): string {
+  const m = info.machine;
+  const targets = verdicts(results);
+  return [
+    '# Benchmarks',
+    '',
+    `Written by \`${info.command}\` on ${info.date}; the whole run took ${info.wallS} s. Do not edit by hand: run it again.`,
+    '',
+    'These machines are shared and noisy (other jobs run beside the benchmark, see the load averages), so absolute ' +
+      'figures move from run to run. Read the **ratios**: each compares two things measured side by side in the same run.',
+    '',
+    '## Machine',
+    '',
+    table(
+      ['', ''],
+      [
+        ['CPU', `${m.cores} × ${m.model}`],
+        ['memory', `${m.memoryGb} GB`],
+        ['load average (1, 5, 15 min) at start', info.loadStart],
+        ['load average at end', info.loadEnd],
+        ['node / redis / postgres', `${m.node} / ${m.redis} / ${m.postgres}`],
+      ],
+    ),
+    '',
+    '## Targets',
+    '',
+    table(
+      ['target', 'measured', ''],
+      targets.map((v) => [v.target, v.figure, v.met ? 'met' : '**not met**']),
+    ),
+    '',
+    ...ingressSection(results),
+    ...e2eSection(results),
+    ...growthSection(results),
+    ...ledgerSection(results),
+    '## How to run',
+    '',
+    '```sh',
+    'pnpm bench                 # everything (builds the apps first), about 5 minutes',
+    'pnpm bench --only ingress  # or e2e, growth, ledger',
+    'node --import tsx bench/ingress.ts 10   # one part alone, prints its own table',
+    'node --import tsx bench/ledger.ts 5000',
+    '```',
+    '',
+    'PostgreSQL comes from `DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`; each part uses a schema of ' +
+      'its own and drops it). Every part starts private `redis-server`s with AOF (the ledger and end-to-end parts with ' +
+      '`appendfsync always`), so the shared Redis is never reconfigured. All traffic stays on 127.0.0.1.',
+    '',
+    ...(info.notes.length > 0 ? ['## Shortened in this run', '', ...info.notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}

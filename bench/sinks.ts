@@ -1,0 +1,77 @@
+import { startSlackStub } from '../packages/testing/src/slack-stub';
+import { startSmtpSink } from '../packages/testing/src/smtp-sink';
+
+/**
+ * The Slack stub and the SMTP sink in their own process (started by sinks-client.ts), so the open-loop sender
+ * never delays their receipt stamps and they never delay the sender. Every 200 ms the full records are reduced
+ * to (delivery id, receipt time) so 100k+ messages do not pile up in memory.
+ */
+export type Receipt = [deliveryId: string, at: number];
+
+export interface SinksReady {
+  kind: 'ready';
+  slackUrl: string;
+  slackToken: string;
+  smtpUrl: string;
+}
+
+/** Answer to `count` (receipts only empty) or `take` (receipts since the last take, then forgotten). */
+export interface SinksReport {
+  kind: 'report';
+  slackCount: number;
+  emailCount: number;
+  /** Slack calls that were not an accepted chat.postMessage (should be 0). */
+  slackRefused: number;
+  slack: Receipt[];
+  email: Receipt[];
+}
+
+export type SinksRequest = 'count' | 'take';
+
+const slack = await startSlackStub();
+const smtp = await startSmtpSink();
+let slackReceipts: Receipt[] = [];
+let emailReceipts: Receipt[] = [];
+let slackRefused = 0;
+
+function compact(): void {
+  for (const call of slack.calls.splice(0)) {
+    const metadata = call.body.metadata as { event_payload?: { delivery_id?: string } } | undefined;
+    const deliveryId = metadata?.event_payload?.delivery_id;
+    if (call.method === 'chat.postMessage' && call.outcome === 'ok' && deliveryId) slackReceipts.push([deliveryId, call.at]);
+    else slackRefused += 1;
+  }
+  for (const mail of smtp.messages.splice(0)) {
+    const deliveryId = mail.parsed.headers.get('x-herohooks-delivery');
+    emailReceipts.push([String(deliveryId), mail.at]);
+  }
+}
+
+const timer = setInterval(compact, 200);
+
+process.on('message', (request: SinksRequest) => {
+  compact();
+  const take = request === 'take';
+  const report: SinksReport = {
+    kind: 'report',
+    slackCount: slackReceipts.length,
+    emailCount: emailReceipts.length,
+    slackRefused,
+    slack: take ? slackReceipts : [],
+    email: take ? emailReceipts : [],
+  };
+  if (take) {
+    slackReceipts = [];
+    emailReceipts = [];
+    slackRefused = 0;
+  }
+  process.send!(report);
+});
+
+process.on('disconnect', () => {
+  clearInterval(timer);
+  void Promise.all([slack.close(), smtp.stop()]).then(() => process.exit(0));
+});
+
+const ready: SinksReady = { kind: 'ready', slackUrl: slack.url, slackToken: slack.token, smtpUrl: smtp.url() };
+process.send!(ready);

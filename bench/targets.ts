@@ -1,0 +1,80 @@
+import { DRAIN_LIMIT_MS, type E2eResult } from './e2e';
+import type { GrowthResult } from './growth';
+import type { IngressBenchResult } from './ingress';
+import type { LedgerBenchResult } from './ledger';
+
+export interface BenchResults {
+  ingress?: { everysec: IngressBenchResult; always: IngressBenchResult };
+  ledger?: LedgerBenchResult;
+  e2e?: E2eResult;
+  growth?: GrowthResult;
+}
+
+export interface Verdict {
+  target: string;
+  figure: string;
+  met: boolean;
+}
+
+/** Under this slope, in the second half of the 2,000/s run, Redis memory counts as flat (≈ 36 MB per hour). */
+export const FLAT_MEMORY_KB_PER_S = 10;
+
+/** The issue's targets, each judged on this run's figures; a part that did not run gives no verdict. */
+export function verdicts(results: BenchResults): Verdict[] {
+  const out: Verdict[] = [];
+  const { ingress, ledger, e2e } = results;
+  if (ingress) {
+    for (const [mode, run] of Object.entries(ingress)) {
+      out.push({
+        target: `ingress ≥ 0.40 of bare Fastify (moonshot 0.6), AOF ${mode}`,
+        figure: `${run.ratio} (${run.rps} vs ${run.bare.rps} req/s)${run.ratio >= 0.6 ? ', moonshot reached' : ''}`,
+        met: run.ratio >= 0.4,
+      });
+    }
+  }
+  const phase = (rate: number) => e2e?.phases.find((p) => p.ratePerSecond === rate);
+  const at500 = phase(500);
+  if (at500) {
+    out.push({ target: 'accept → ledger p99 < 50 ms at 500/s', figure: `${at500.ledger.p99.toFixed(1)} ms`, met: at500.ledger.p99 < 50 });
+  }
+  const at2000 = phase(2000);
+  if (at2000) {
+    const allAccepted = at2000.accepted === at2000.send.planned;
+    const keptPace = at2000.send.sentPerS >= 0.98 * 2000;
+    const noGrowth = at2000.backlog.slopePerS < 0.02 * 2000 && at2000.drainS !== null && at2000.drainS <= 10;
+    out.push({
+      target: 'sustained 2,000/s end to end, no backlog growth (slope < 2 % of the rate, drained ≤ 10 s after)',
+      figure: `${at2000.send.sentPerS}/s sent, ${at2000.accepted}/${at2000.send.planned} accepted, backlog slope ${at2000.backlog.slopePerS}/s (max ${at2000.backlog.max}), drained in ${at2000.drainS ?? '> limit'} s`,
+      met: allAccepted && keptPace && noGrowth,
+    });
+  }
+  if (e2e && e2e.phases.length > 0) {
+    const peak = Math.max(...e2e.phases.map((p) => p.ingressRss.peakRssMb));
+    out.push({ target: 'ingress RSS < 150 MB at peak (built app, end-to-end runs)', figure: `${peak} MB`, met: peak < 150 });
+    for (const p of e2e.phases) {
+      const slackOk = p.slackMessages === null || p.slackMessages === p.accepted;
+      const counts = `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? 'not measured'}; ${p.emails} of ${p.expectedEmails}`;
+      out.push({
+        target: `no loss at ${p.ratePerSecond}/s: 202s = ledger rows = Slack messages; emails = routed types`,
+        figure: p.drainS === null ? `backlog not worked off within ${DRAIN_LIMIT_MS / 1000} s, so far: ${counts}` : counts,
+        met: p.ledgerRows === p.accepted && slackOk && p.emails === p.expectedEmails,
+      });
+    }
+  }
+  if (at2000) {
+    const m = at2000.redisMemory;
+    out.push({
+      target: `Redis memory flat under sustained load (second-half slope < ${FLAT_MEMORY_KB_PER_S} KB/s at 2,000/s)`,
+      figure: `${m.firstMb} → ${m.lastMb} MB (max ${m.maxMb}), slope ${m.slopeKbPerS} KB/s, second half ${m.secondHalfSlopeKbPerS} KB/s`,
+      met: m.secondHalfSlopeKbPerS < FLAT_MEMORY_KB_PER_S,
+    });
+  }
+  if (ledger) {
+    out.push({
+      target: 'ledger ≥ 0.5 of plain inserts',
+      figure: `${ledger.ratio} (${ledger.queuedN.jobsPerS} vs ${ledger.plain.jobsPerS} jobs/s at ${ledger.queuedN.concurrency})`,
+      met: ledger.ratio >= 0.5,
+    });
+  }
+  return out;
+}
