@@ -7,7 +7,8 @@ import type { ConsumerHandler } from './types';
 export const WorkerEnv = {
   ...CommonEnv,
   METRICS_PORT: Port(),
-  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1_000, default: 10 }),
+  // Workers mostly wait on the network or Redis, so many jobs in flight per process pay off.
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1_000, default: 32 }),
   SHUTDOWN_DEADLINE_MS: Type.Integer({ minimum: 0, default: 10_000 }),
 };
 
