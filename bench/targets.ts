@@ -71,9 +71,11 @@ export function verdicts(results: BenchResults): Verdict[] {
   }
   if (ledger) {
     out.push({
-      target: 'ledger ≥ 0.5 of plain inserts',
-      figure: `${ledger.ratio} (${ledger.queuedN.jobsPerS} vs ${ledger.plain.jobsPerS} jobs/s at ${ledger.queuedN.concurrency})`,
-      met: ledger.ratio >= 0.5,
+      target: 'ledger ≥ 0.5 of plain inserts (the worker as shipped: batched commits)',
+      figure:
+        `${ledger.batchedRatio} (${ledger.batched.jobsPerS} vs ${ledger.plain.jobsPerS} jobs/s; ` +
+        `one transaction per job at ${ledger.queuedN.concurrency}: ${ledger.ratio})`,
+      met: ledger.batchedRatio >= 0.5,
     });
   }
   return out;
