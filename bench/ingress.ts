@@ -36,8 +36,12 @@ export interface IngressBenchResult extends ServerFigures {
   durationS: number;
   connections: number;
   bare: ServerFigures;
+  /** The naive single-add server (bench/naive-bullmq.ts), same run: what one durable write per request costs here. */
+  naive: ServerFigures;
   /** ingress req/s ÷ bare req/s, measured in the same run; the target is ≥ 0.40. */
   ratio: number;
+  /** naive req/s ÷ bare req/s, same run. */
+  naiveRatio: number;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -173,6 +177,17 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
 
   const prefix = `hh-bench-${randomUUID().slice(0, 8)}`;
   try {
+    const naiveServer = await startChild('bench/naive-bullmq.ts', {
+      REDIS_URL: settings.redisUrl,
+      QUEUE_PREFIX: `${prefix}-naive`,
+      IH_WEBHOOK_SECRETS: SECRET,
+    });
+    let naive: ServerFigures;
+    try {
+      naive = await measure(naiveServer.url, naiveServer.child.pid!, settings);
+    } finally {
+      await stopChild(naiveServer.child);
+    }
     const ingressServer = await startChild('apps/ingress/src/main.ts', {
       REDIS_URL: settings.redisUrl,
       QUEUE_PREFIX: prefix,
@@ -187,13 +202,16 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
         durationS: settings.durationS,
         connections: settings.connections,
         bare,
+        naive,
         ratio: Math.round((ingress.rps / bare.rps) * 100) / 100,
+        naiveRatio: Math.round((naive.rps / bare.rps) * 100) / 100,
       };
     } finally {
       await stopChild(ingressServer.child);
     }
   } finally {
     await dropKeys(settings.redisUrl, prefix);
+    await dropKeys(settings.redisUrl, `${prefix}-naive`);
   }
 }
 
@@ -211,8 +229,8 @@ export function printIngressBench(result: IngressBenchResult): void {
     errors: f.errors,
   });
   console.log(`ingress benchmark: ${result.connections} connections, ${result.durationS} s per server`);
-  console.table([row('bare fastify', result.bare), row('ingress', result)]);
-  console.log(`ratio ingress/bare: ${result.ratio} (target ≥ 0.40)`);
+  console.table([row('bare fastify', result.bare), row('naive: HMAC + one add', result.naive), row('ingress', result)]);
+  console.log(`ratio ingress/bare: ${result.ratio} (target ≥ 0.40); naive/bare: ${result.naiveRatio}`);
 }
 
 // Alone: node --import tsx bench/ingress.ts [durationS] [logLevel]
