@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dropPrefix } from '@herohooks/testing/redis-keys';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 // bench/ is not a workspace package: the workspace packages are imported by path.
@@ -147,17 +148,6 @@ async function measure(url: string, pid: number, options: Required<IngressBenchO
   };
 }
 
-async function dropKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1_000 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) await redis.unlink(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
 export async function benchIngress(options: IngressBenchOptions = {}): Promise<IngressBenchResult> {
   const settings: Required<IngressBenchOptions> = {
     durationS: options.durationS ?? 10,
@@ -210,8 +200,8 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       await stopChild(ingressServer.child);
     }
   } finally {
-    await dropKeys(settings.redisUrl, prefix);
-    await dropKeys(settings.redisUrl, `${prefix}-naive`);
+    await dropPrefix(prefix, settings.redisUrl);
+    await dropPrefix(`${prefix}-naive`, settings.redisUrl);
   }
 }
 

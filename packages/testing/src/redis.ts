@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { dropPrefix as dropKeysUnder } from './redis-keys';
 
 export function testRedisUrl(): string {
   return inject('redisUrl');
@@ -13,15 +13,5 @@ export function uniquePrefix(label = 't'): string {
 
 /** Deletes every key under a prefix (call in afterEach/afterAll so no residue is left). */
 export async function dropPrefix(prefix: string, url = testRedisUrl()): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await dropKeysUnder(prefix, url);
 }
