@@ -18,5 +18,5 @@ const producer = createProducer({
   onBatch: observeBatch(metrics),
 });
 const app = await buildApp({ config: ingressConfig(env), producer, metrics, logger });
-closeOnSignals(app, [() => producer.close(), () => redis.quit()]);
+closeOnSignals(app, [() => producer.close(), () => redis.quit().catch(() => redis.disconnect())]);
 await listen(app, env.PORT, env.HOST);

@@ -17,7 +17,7 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
   const writes = createBatcher<WebhookEvent, void>({
     maxBatch: MAX_EVENTS_PER_WRITE,
     async write(events) {
-      await flows.addBulk(
+      const written = await flows.addBulk(
         events.flatMap((event) =>
           consumersFor(table, event.type).map((consumer) => ({
             name: event.type,
@@ -27,6 +27,8 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
           })),
         ),
       );
+      // A closing FlowProducer writes nothing and returns undefined: the jobs must then fail and be retried.
+      if (!written) throw new Error('the fan-out was not written: the router is shutting down');
       return events.map(() => undefined);
     },
   });

@@ -15,6 +15,9 @@ export function createPgLedgerDb(connectionString: string, options: PgDriverOpti
     connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: 5_000,
+    // A half-open connection (e.g. after a failover) must fail the batch so its jobs retry, not hang it forever.
+    keepAlive: true,
+    query_timeout: 60_000,
   });
   // Without a listener an idle client's error would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));

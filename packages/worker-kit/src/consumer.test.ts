@@ -3,9 +3,9 @@ import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { waitFor } from '@herohooks/testing/wait';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startConsumer, type RunningConsumer } from './consumer';
+import { ShutdownDeadlineError, startConsumer, type RunningConsumer } from './consumer';
 import { listDeadLetters, openQueuePair, replayDeadLetter } from './dead-letter';
 import { DeferError, PermanentError, RateLimitError } from './errors';
 import type { ConsumerHandler, JobContext } from './types';
@@ -80,7 +80,10 @@ describe('startConsumer', () => {
     expect(letter!.data).toMatchObject({ reason: 'channel_not_found', jobId: 'd-3', attemptsMade: 1, consumer: 'slack' });
     expect(letter!.data.data).toEqual(expect.objectContaining({ deliveryId: 'd-3' }));
     const alerts = new Queue(catalog.alerts.queue, { connection: { url: testRedisUrl() }, prefix });
-    await waitFor(async () => (await alerts.getJob('slack-d-3'))?.data.reason === 'channel_not_found');
+    await waitFor(async () => {
+      const jobs = await alerts.getJobs(['waiting']);
+      return jobs.length === 1 && jobs[0]!.data.deliveryId === 'd-3' && jobs[0]!.data.reason === 'channel_not_found';
+    });
     await alerts.close();
     await pair.close();
   });
@@ -187,5 +190,48 @@ describe('startConsumer', () => {
     await running!.close();
     running = undefined;
     expect(finished).toBe(true);
+  });
+
+  it('dead-letters a job that stalled more often than allowed, as BullMQ fails it outside the processor', async () => {
+    prefix = uniquePrefix('kit');
+    queue = new Queue(catalog.slack.queue, { connection: { url: testRedisUrl() }, prefix });
+    const stalledJobs = { lockDurationMs: 300, checkIntervalMs: 200, maxStalledCount: 0 };
+    await add('stuck');
+    // A worker takes the job and dies with it (its lock is never renewed), as a SIGKILLed process would.
+    const dying = new Worker(catalog.slack.queue, null, { connection: { url: testRedisUrl() }, prefix, lockDuration: 300 });
+    expect((await dying.getNextJob('dying-token'))?.id).toBe('stuck');
+    await dying.close();
+    running = await startConsumer(
+      { consumer: 'slack', idempotency: 'done-mark', handle: async () => undefined },
+      { redisUrl: testRedisUrl(), prefix, concurrency: 1, logger, stalledJobs },
+    );
+    const pair = openQueuePair('slack', { url: testRedisUrl() }, prefix);
+    const [letter] = await waitFor(async () => {
+      const letters = await listDeadLetters(pair);
+      return letters.length ? letters : undefined;
+    });
+    expect(letter!.data).toMatchObject({ jobId: 'stuck', reason: 'stalled_too_often' });
+    await pair.close();
+  });
+
+  it('rejects close() when an in-flight job outlives the shutdown deadline, leaving the job unfinished', async () => {
+    let release = () => {};
+    let started = false;
+    prefix = uniquePrefix('kit');
+    queue = new Queue(catalog.slack.queue, { connection: { url: testRedisUrl() }, prefix });
+    const stuck = await startConsumer(
+      {
+        consumer: 'slack',
+        idempotency: 'done-mark',
+        handle: () => new Promise<void>((resolve) => ((started = true), (release = resolve))),
+      },
+      { redisUrl: testRedisUrl(), prefix, concurrency: 1, logger, shutdownDeadlineMs: 200 },
+    );
+    await add('long');
+    await waitFor(() => started);
+    await expect(stuck.close()).rejects.toBeInstanceOf(ShutdownDeadlineError);
+    expect(await (await queue.getJob('long'))!.isCompleted()).toBe(false);
+    release();
+    await stuck.worker.close();
   });
 });

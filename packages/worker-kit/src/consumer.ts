@@ -21,6 +21,14 @@ export interface RunningConsumer {
 
 const SEVEN_DAYS = 7 * 24 * 3_600;
 
+export class ShutdownDeadlineError extends Error {
+  override readonly name = 'ShutdownDeadlineError';
+
+  constructor(readonly deadlineMs: number) {
+    super(`in-flight jobs did not finish within the ${deadlineMs} ms shutdown deadline`);
+  }
+}
+
 export async function startConsumer<Data>(
   handler: ConsumerHandler<Data>,
   options: ConsumerOptions,
@@ -48,7 +56,8 @@ export async function startConsumer<Data>(
         reason: letter.reason,
         failedAt: letter.failedAt,
       };
-      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}-${job.id}`));
+      // One alert per failure of a job: a replayed delivery that fails again is a new job (new timestamp).
+      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}-${job.id}-${job.timestamp}`));
     }
     metrics.jobs.inc({ consumer: handler.consumer, type: job.name, outcome: 'dead_lettered' });
     log.error({ deliveryId: job.id, type: job.name, reason: letter.reason, err: error }, 'job dead-lettered');
@@ -107,16 +116,20 @@ export async function startConsumer<Data>(
     prefix,
     concurrency: options.concurrency,
     // A worker killed mid-job leaves it "stalled"; allow a few such losses before the job fails for good.
-    maxStalledCount: 5,
+    maxStalledCount: options.stalledJobs?.maxStalledCount ?? 5,
+    ...(options.stalledJobs && {
+      lockDuration: options.stalledJobs.lockDurationMs,
+      stalledInterval: options.stalledJobs.checkIntervalMs,
+    }),
     // BullMQ honours worker.rateLimit() only when a limiter is configured; this one never limits by itself.
     limiter: { max: 1_000_000_000, duration: 1_000 },
     autorun: false,
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
-  // Jobs that failed outside the processor (stalled too often) are dead-lettered here.
+  // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
+  // here; one the processor already dead-lettered has its letter, which is left as it is.
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
-    if (err instanceof UnrecoverableError || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     void queues.deadLetters
       .getJob(job.id!)
       .then(async (existing) => {
@@ -144,15 +157,13 @@ export async function startConsumer<Data>(
     metricsPort: address && typeof address === 'object' ? address.port : undefined,
     async close() {
       const deadline = options.shutdownDeadlineMs ?? 10_000;
-      const graceful = worker.close();
-      const timedOut = await Promise.race([
-        graceful.then(() => false),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadline).unref()),
+      const closed = await Promise.race([
+        worker.close().then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), deadline).unref()),
       ]);
-      if (timedOut) {
-        log.warn({ deadline }, 'in-flight jobs did not finish before the deadline; closing anyway');
-        await worker.close(true);
-      }
+      // Jobs still running keep their handler's resources (pools, producers): leave them to the process exit,
+      // and BullMQ's stalled-job check hands the jobs to another worker.
+      if (!closed) throw new ShutdownDeadlineError(deadline);
       await handler.close?.();
       await probe?.close();
       await Promise.all([queues.close(), alerts.close()]);

@@ -1,5 +1,5 @@
 import { catalog, jobOptions, type ConsumerDefinition, type ConsumerName } from '@herohooks/contracts';
-import { Queue, type ConnectionOptions, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
 import { PermanentError } from './errors';
 
 /** What a dead-letter queue job holds: enough to understand the failure and replay the job unchanged. */
@@ -18,7 +18,10 @@ export interface DeadLetter {
 }
 
 export function reasonOf(error: Error): string {
-  return error instanceof PermanentError ? error.reason : 'attempts_exhausted';
+  if (error instanceof PermanentError) return error.reason;
+  // BullMQ itself fails a job with UnrecoverableError when it stalled more often than maxStalledCount.
+  if (error instanceof UnrecoverableError) return 'stalled_too_often';
+  return 'attempts_exhausted';
 }
 
 export function deadLetterOf(consumer: ConsumerName, job: Job, error: Error, attemptsMade: number): DeadLetter {

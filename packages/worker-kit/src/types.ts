@@ -44,6 +44,8 @@ export interface ConsumerOptions {
   metricsPort?: number | undefined;
   /** How long a done mark is kept; at least the ingress dedup window. Default 7 days. */
   doneMarkTtlSeconds?: number;
-  /** How long in-flight jobs may take to finish at shutdown before the worker is closed anyway. */
+  /** How long in-flight jobs may take to finish at shutdown; past it close() rejects and the process should exit. */
   shutdownDeadlineMs?: number;
+  /** BullMQ's stalled-job settings (defaults: 30 s lock, 30 s check, 5 stalls allowed); shorter in tests. */
+  stalledJobs?: { lockDurationMs: number; checkIntervalMs: number; maxStalledCount: number };
 }
