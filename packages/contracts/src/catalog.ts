@@ -22,7 +22,9 @@ export interface ConsumerDefinition {
   defaultTypes: readonly WebhookType[] | null;
 }
 
-const standardRetry: RetryPolicy = { attempts: 8, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
+// 13 attempts from 1 s doubling (jitter: each wait is 50–100 % of its step) ride out a remote outage of roughly
+// 35–70 minutes before a job is dead-lettered; a replay covers anything longer.
+const standardRetry: RetryPolicy = { attempts: 13, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
 
 function consumer(
   name: string,
