@@ -7,6 +7,7 @@ import { dropPrefix } from '@herohooks/testing/redis-keys';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createSchema } from '@herohooks/testing/schemas';
 // bench/ is not a workspace package: the workspace packages are imported by path.
 import { catalog, jobOptions, type WebhookEvent } from '../packages/contracts/src/index';
 import { fixture } from '../packages/contracts/src/fixtures';
@@ -202,17 +203,14 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     timeoutMs: options.timeoutMs ?? 300_000,
   };
-  const schema = `hh_bench_ledger_${randomUUID().slice(0, 8)}`;
-  const base = new pg.Pool({ connectionString: settings.databaseUrl, max: 1 });
-  await base.query(`CREATE SCHEMA "${schema}"`);
-  const url = new URL(settings.databaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const admin = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  const schema = await createSchema(settings.databaseUrl, 'bench_ledger');
+  const url = schema.url;
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    const db = createPgLedgerDb(url.toString());
+    const db = createPgLedgerDb(url);
     await migrate(db);
     await db.close();
-    const run = { ...settings, url: url.toString() };
+    const run = { ...settings, url };
     const plain = await plainInserts(run.url, eventsFor('plain', settings.jobs), settings.concurrency);
     const unbatched = (concurrency: number) => ({ concurrency, batchMax: 1, poolSize: concurrency });
     const queued1 = await queuedRun(run, admin, 'worker, 1 tx per job', unbatched(1));
@@ -227,8 +225,7 @@ export async function benchLedger(options: LedgerBenchOptions = {}): Promise<Led
     return { name: 'ledger', jobs: settings.jobs, plain, queued1, queuedN, batched, ratio: toPlain(queuedN), batchedRatio: toPlain(batched) };
   } finally {
     await admin.end();
-    await base.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await base.end();
+    await schema.drop();
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createSchema } from '@herohooks/testing/schemas';
 import { AppProcess } from '../e2e/harness/app-process';
 import { freePort } from '../e2e/harness/free-port';
 import { startRedisServer, type RedisServer } from '../e2e/harness/redis-server';
@@ -53,14 +54,8 @@ export async function startPipeline(baseDatabaseUrl: string): Promise<Pipeline> 
   const logDir = mkdtempSync(join(tmpdir(), 'hh-bench-logs-'));
   const redis = await startRedisServer('always');
   const prefix = `hh-bench-${randomUUID().slice(0, 8)}`;
-  const schema = `hh_bench_e2e_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: baseDatabaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  await admin.end();
-  const url = new URL(baseDatabaseUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const databaseUrl = url.toString();
+  const benchSchema = await createSchema(baseDatabaseUrl, 'bench_e2e');
+  const { name: schema, url: databaseUrl } = benchSchema;
   const sinks = await startSinks();
   const slackMeasured = slackReadsInterval();
 
@@ -90,10 +85,7 @@ export async function startPipeline(baseDatabaseUrl: string): Promise<Pipeline> 
   const stop = async () => {
     await Promise.all(apps.map((app) => app.stop()));
     await Promise.all([sinks.stop(), redis.stop(), db.end()]);
-    const cleanup = new pg.Client({ connectionString: baseDatabaseUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await cleanup.end();
+    await benchSchema.drop();
     rmSync(logDir, { recursive: true, force: true });
   };
 

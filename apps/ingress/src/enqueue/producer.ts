@@ -54,40 +54,38 @@ export function createProducer(options: ProducerOptions): Producer {
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue connection error'));
   }
 
+  /** One batcher per queue: a batch is one addBulk, and a failed or late batch refuses each of its requests. */
+  const batcherFor = <In, Out>(queue: Queue, write: (items: In[]) => Promise<Out[]>): Batcher<In, Out> =>
+    createBatcher({
+      maxBatch,
+      timeoutMs,
+      refusal: enqueueRefusal,
+      onBatch: (size, seconds, ok) => options.onBatch?.(queue.name, size, seconds, ok),
+      write,
+    });
+
   const dedupTtlMs = options.dedupWindowSeconds * 1_000;
-  const deliveries: Batcher<Delivery, Accepted> = createBatcher({
-    maxBatch,
-    timeoutMs,
-    refusal: enqueueRefusal,
-    onBatch: (size, seconds, ok) => options.onBatch?.(inbox.name, size, seconds, ok),
-    async write(items) {
-      const jobs = await inbox.addBulk(
-        items.map(({ event, dedupId: id }) => ({
-          name: event.type,
-          data: event,
-          opts: { ...jobOptions(catalog.inbox, event.deliveryId), deduplication: { id, ttl: dedupTtlMs } },
-        })),
-      );
-      // BullMQ sets the dedup key and adds the job in one Lua script; for a duplicate it adds nothing and returns
-      // the id of the job that holds the key, which is the first copy's delivery id.
-      return jobs.map((job, index) => {
-        const asked = items[index]!.event.deliveryId;
-        return { id: job.id ?? asked, duplicate: job.id !== asked };
-      });
-    },
+  const deliveries = batcherFor<Delivery, Accepted>(inbox, async (items) => {
+    const jobs = await inbox.addBulk(
+      items.map(({ event, dedupId: id }) => ({
+        name: event.type,
+        data: event,
+        opts: { ...jobOptions(catalog.inbox, event.deliveryId), deduplication: { id, ttl: dedupTtlMs } },
+      })),
+    );
+    // BullMQ sets the dedup key and adds the job in one Lua script; for a duplicate it adds nothing and returns
+    // the id of the job that holds the key, which is the first copy's delivery id.
+    return jobs.map((job, index) => {
+      const asked = items[index]!.event.deliveryId;
+      return { id: job.id ?? asked, duplicate: job.id !== asked };
+    });
   });
 
-  const trackingJobs: Batcher<TrackingJob, void> = createBatcher({
-    maxBatch,
-    timeoutMs,
-    refusal: enqueueRefusal,
-    onBatch: (size, seconds, ok) => options.onBatch?.(tracking.name, size, seconds, ok),
-    async write(items) {
-      await tracking.addBulk(
-        items.map((job) => ({ name: job.kind, data: job, opts: jobOptions(catalog.tracking, job.id) })),
-      );
-      return items.map(() => undefined);
-    },
+  const trackingJobs = batcherFor<TrackingJob, void>(tracking, async (items) => {
+    await tracking.addBulk(
+      items.map((job) => ({ name: job.kind, data: job, opts: jobOptions(catalog.tracking, job.id) })),
+    );
+    return items.map(() => undefined);
   });
 
   return {
