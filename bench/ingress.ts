@@ -63,7 +63,9 @@ async function freePort(): Promise<number> {
  */
 async function startChild(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // Built apps (dist/*.js) run as they ship; the bench's own servers run from source.
+  const args = script.endsWith('.js') ? [script] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -178,7 +180,7 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
     } finally {
       await stopChild(naiveServer.child);
     }
-    const ingressServer = await startChild('apps/ingress/src/main.ts', {
+    const ingressServer = await startChild('apps/ingress/dist/main.js', {
       REDIS_URL: settings.redisUrl,
       QUEUE_PREFIX: prefix,
       IH_WEBHOOK_SECRETS: SECRET,

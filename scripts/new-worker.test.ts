@@ -9,7 +9,7 @@ import { testRedisUrl } from '@herohooks/testing/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The generator edits the repository, so it runs in a throwaway copy: tracked and untracked-but-not-ignored files,
-// a real `pnpm install --offline` from the store, then the generated workers' own tests and the typecheck there.
+// a real `pnpm install --prefer-offline` (the store first; the registry only for metadata a fresh machine lacks), then the generated workers' own tests and the typecheck there.
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const catalogPath = 'packages/contracts/src/catalog.ts';
@@ -52,7 +52,7 @@ async function copyRepository(): Promise<void> {
   }
 }
 
-const install = () => runOk('pnpm', ['install', '--offline', '--no-frozen-lockfile']);
+const install = () => runOk('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile']);
 
 beforeAll(async () => {
   copy = mkdtempSync(join(tmpdir(), 'hh-new-worker-'));

@@ -1,8 +1,16 @@
 import { once } from 'node:events';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { catalog, type WebhookType } from '@herohooks/contracts';
+import {
+  catalog,
+  claimedOf,
+  dedupClaimKey,
+  firstCopies,
+  type InboxBatch,
+  type WebhookEvent,
+  type WebhookType,
+} from '@herohooks/contracts';
 import { connectRedis, createLogger } from '@herohooks/runtime';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from '@herohooks/signing';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
@@ -16,12 +24,22 @@ export const SECRET = 'whsec_test_current';
 export const NOW_MS = 1_700_000_000_000;
 export const NOW_S = String(NOW_MS / 1000);
 
+/** What the inbox holds, read as the router reads it: only first copies count. */
+export interface InboxView {
+  /** Every inbox batch job (waiting), e.g. to check its options. */
+  batches(): Promise<Job<InboxBatch>[]>;
+  /** The accepted deliveries the router would fan out, in the order they were written. */
+  events(): Promise<WebhookEvent[]>;
+  event(deliveryId: string): Promise<WebhookEvent | undefined>;
+  count(): Promise<number>;
+}
+
 export interface TestIngress {
   app: FastifyInstance;
   prefix: string;
   producer: Producer;
-  /** Jobs in the inbox and tracking queues under this test's prefix. */
-  inbox: Queue;
+  inbox: InboxView;
+  /** Jobs in the tracking queue under this test's prefix. */
   tracking: Queue;
   /** Every Redis key under this test's prefix except the queues' meta keys (written when a Queue is created). */
   keys(): Promise<string[]>;
@@ -72,11 +90,23 @@ export async function startTestIngress(options: TestIngressOptions = {}): Promis
   const inbox = new Queue(catalog.inbox.queue, { connection: direct, prefix });
   const tracking = new Queue(catalog.tracking.queue, { connection: direct, prefix });
   await Promise.all([inbox.waitUntilReady(), tracking.waitUntilReady()]);
+  const batches = async () => (await inbox.getJobs(['waiting'])).reverse() as Job<InboxBatch>[];
+  const events = async () => {
+    const deliveries = (await batches()).flatMap((job) => job.data.deliveries);
+    const claimed = claimedOf(deliveries);
+    const holders = claimed.length ? await direct.mget(claimed.map((d) => dedupClaimKey(prefix, d.dedupId!))) : [];
+    return firstCopies(deliveries, holders).map((d) => d.event);
+  };
   return {
     app,
     prefix,
     producer,
-    inbox,
+    inbox: {
+      batches,
+      events,
+      event: async (id) => (await events()).find((e) => e.deliveryId === id),
+      count: async () => (await events()).length,
+    },
     tracking,
     async keys() {
       return (await direct.keys(`${prefix}:*`)).filter((key) => !key.endsWith(':meta'));

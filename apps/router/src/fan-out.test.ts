@@ -1,10 +1,20 @@
-import { catalog, jobOptions, webhookTypes, type ConsumerName, type WebhookType } from '@herohooks/contracts';
+import {
+  INBOX_BATCH,
+  catalog,
+  dedupClaimKey,
+  jobOptions,
+  webhookTypes,
+  type ConsumerName,
+  type InboxDelivery,
+  type WebhookType,
+} from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { EnvError, createLogger } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { waitFor } from '@herohooks/testing/wait';
 import { startConsumer, type RunningConsumer } from '@herohooks/worker-kit';
 import { FlowProducer, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fanOutHandler } from './fan-out';
 import { routingTable } from './routing';
@@ -26,6 +36,15 @@ const event = (type: WebhookType, deliveryId: string) => ({
   receivedAt: new Date().toISOString(),
   payload: fixture(type) as Record<string, unknown>,
 });
+
+/** Writes one inbox batch as the ingress does (claims are set by the caller when the test needs them). */
+async function pushBatch(deliveries: InboxDelivery[], batchId: string) {
+  await queue('inbox').add(INBOX_BATCH, { deliveries }, jobOptions(catalog.inbox, batchId));
+}
+
+async function inboxDone(batches: number) {
+  await waitFor(async () => (await queue('inbox').getCompletedCount()) === batches);
+}
 
 async function startRouter(env: NodeJS.ProcessEnv = {}) {
   prefix = uniquePrefix('router');
@@ -49,11 +68,9 @@ afterEach(async () => {
 describe('fan-out', () => {
   it('sends every type to ledger and slack, and only the routed types to email, under the delivery id', async () => {
     await startRouter();
-    const inbox = queue('inbox');
-    await Promise.all(
-      webhookTypes.map((type, i) => inbox.add(type, event(type, `d${i}`), jobOptions(catalog.inbox, `d${i}`))),
-    );
-    await waitFor(async () => (await inbox.getCompletedCount()) === webhookTypes.length);
+    await pushBatch(webhookTypes.slice(0, 5).map((type, i) => ({ event: event(type, `d${i}`) })), 'b1');
+    await pushBatch(webhookTypes.slice(5).map((type, i) => ({ event: event(type, `d${i + 5}`) })), 'b2');
+    await inboxDone(2);
     const all = webhookTypes.map((_t, i) => `d${i}`).sort();
     expect(await ids('ledger')).toEqual(all);
     expect(await ids('slack')).toEqual(all);
@@ -65,21 +82,42 @@ describe('fan-out', () => {
     expect(ledgerJob!.data).toMatchObject({ deliveryId: ledgerJob!.id, payload: expect.any(Object) });
   });
 
-  it('adds nothing twice when the same event is fanned out again', async () => {
+  it('adds nothing twice when the same batch is fanned out again', async () => {
     const handler = await startRouter();
-    const ctx = { deliveryId: 'x', attempt: 1, log: logger, dryRun: false } as never;
-    await handler.handle(event('new_payout_request', 'x'), ctx);
-    await handler.handle(event('new_payout_request', 'x'), ctx);
+    const redis = new Redis(testRedisUrl());
+    const ctx = { deliveryId: 'b', attempt: 1, log: logger, dryRun: false, redis, prefix } as never;
+    const batch = { deliveries: [{ event: event('new_payout_request', 'x') }] };
+    await handler.handle(batch, ctx);
+    await handler.handle(batch, ctx);
+    await redis.quit();
     expect(await ids('ledger')).toEqual(['x']);
     expect(await ids('email')).toEqual(['x']);
   });
 
+  it('fans out only the first copy of a delivery: a copy whose claim names another delivery id is skipped', async () => {
+    await startRouter();
+    const redis = new Redis(testRedisUrl());
+    await redis.set(dedupClaimKey(prefix, 'same-body'), 'first');
+    await redis.set(dedupClaimKey(prefix, 'other-body'), 'other');
+    await redis.quit();
+    await pushBatch(
+      [
+        { event: event('new_max_bid', 'first'), dedupId: 'same-body' },
+        { event: event('new_max_bid', 'second'), dedupId: 'same-body' },
+        { event: event('new_max_bid', 'other'), dedupId: 'other-body' },
+        // Its claim expired with the dedup window: nothing tells it is a copy, so it goes out.
+        { event: event('new_max_bid', 'late'), dedupId: 'expired-body' },
+      ],
+      'b',
+    );
+    await inboxDone(1);
+    expect(await ids('ledger')).toEqual(['first', 'late', 'other']);
+  });
+
   it('follows ROUTE_<CONSUMER> overrides: a list, every type, or none', async () => {
     await startRouter({ ROUTE_EMAIL: 'product_sent', ROUTE_SLACK: 'none', ROUTE_LEDGER: '*' });
-    const inbox = queue('inbox');
-    await inbox.add('product_sent', event('product_sent', 'p'), jobOptions(catalog.inbox, 'p'));
-    await inbox.add('new_max_bid', event('new_max_bid', 'm'), jobOptions(catalog.inbox, 'm'));
-    await waitFor(async () => (await inbox.getCompletedCount()) === 2);
+    await pushBatch([{ event: event('product_sent', 'p') }, { event: event('new_max_bid', 'm') }], 'b');
+    await inboxDone(1);
     expect(await ids('email')).toEqual(['p']);
     expect(await ids('slack')).toEqual([]);
     expect(await ids('ledger')).toEqual(['m', 'p']);

@@ -1,49 +1,57 @@
-import { catalog, jobOptions, type WebhookEvent } from '@herohooks/contracts';
-import { createBatcher } from '@herohooks/runtime';
+import {
+  catalog,
+  claimedOf,
+  dedupClaimKey,
+  firstCopies,
+  jobOptions,
+  type InboxBatch,
+  type InboxDelivery,
+} from '@herohooks/contracts';
 import type { ConsumerHandler } from '@herohooks/worker-kit';
 import type { FlowProducer } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { consumersFor, type RoutingTable } from './routing';
 
-/** Inbox events fanned out in one write; each waits in its own job until that write was acknowledged. */
-const MAX_EVENTS_PER_WRITE = 64;
+/** A closing FlowProducer wrote nothing: the batch fails and is retried rather than completed without a fan-out. */
+export class FanOutNotWrittenError extends Error {
+  override readonly name = 'FanOutNotWrittenError';
+
+  constructor() {
+    super('the fan-out was not written: the router is shutting down');
+  }
+}
+
+async function firstCopiesOf(redis: Redis, prefix: string, deliveries: InboxDelivery[]): Promise<InboxDelivery[]> {
+  const claimed = claimedOf(deliveries);
+  if (claimed.length === 0) return deliveries;
+  return firstCopies(deliveries, await redis.mget(claimed.map((d) => dedupClaimKey(prefix, d.dedupId!))));
+}
 
 /**
- * Fans inbox events out to every subscribed consumer queue. The events handled in one event-loop turn are written
- * together with FlowProducer.addBulk, which is one MULTI: every consumer gets an event or none does, and one
- * round trip (and one ioredis pipeline) serves many events. Each job's id is the delivery id, so a retried fan-out
- * (router crashed after the write, before completing the inbox job) adds nothing twice.
+ * Fans each inbox batch out to every subscribed consumer queue with one FlowProducer.addBulk, which is one MULTI:
+ * every consumer gets every event of the batch or none does. Each job's id is the delivery id, so a retried fan-out
+ * (router crashed after the write, before completing the inbox job) adds nothing twice while the jobs are kept.
  */
-export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<WebhookEvent> {
-  const writes = createBatcher<WebhookEvent, void>({
-    maxBatch: MAX_EVENTS_PER_WRITE,
-    async write(events) {
-      const written = await flows.addBulk(
-        events.flatMap((event) =>
-          consumersFor(table, event.type).map((consumer) => ({
-            name: event.type,
-            queueName: catalog[consumer].queue,
-            data: event,
-            opts: jobOptions(catalog[consumer], event.deliveryId),
-          })),
-        ),
-      );
-      // A closing FlowProducer writes nothing and returns undefined: the jobs must then fail and be retried.
-      if (!written) throw new Error('the fan-out was not written: the router is shutting down');
-      return events.map(() => undefined);
-    },
-  });
+export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<InboxBatch> {
   return {
     consumer: 'inbox',
     idempotency: 'handler',
-    async handle(event, ctx) {
-      if (consumersFor(table, event.type).length === 0) {
-        ctx.log.info('no consumer subscribes to this type');
+    async handle(batch, ctx) {
+      const jobs = (await firstCopiesOf(ctx.redis, ctx.prefix, batch.deliveries)).flatMap(({ event }) =>
+        consumersFor(table, event.type).map((consumer) => ({
+          name: event.type,
+          queueName: catalog[consumer].queue,
+          data: event,
+          opts: jobOptions(catalog[consumer], event.deliveryId),
+        })),
+      );
+      if (jobs.length === 0) {
+        ctx.log.info('no consumer subscribes to these deliveries');
         return;
       }
-      await writes.push(event);
+      if (!(await flows.addBulk(jobs))) throw new FanOutNotWrittenError();
     },
     async close() {
-      await writes.drain();
       await flows.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { DeadLetterAlertSchema } from './alerts';
 import { WebhookEventSchema } from './events';
+import { InboxBatchSchema } from './inbox';
 import { TrackingQueueJobSchema } from './tracking';
 import { webhookTypes, type WebhookType } from './webhooks/types';
 
@@ -20,29 +21,38 @@ export interface ConsumerDefinition {
   retry: RetryPolicy;
   /** Webhook types the router sends to this consumer unless ROUTE_<NAME> says otherwise; null = not routed. */
   defaultTypes: readonly WebhookType[] | null;
+  /** How many completed jobs the queue keeps for inspection (at most an hour); failed ones are kept longer. */
+  keepCompleted: number;
 }
 
 // 13 attempts from 1 s doubling (jitter: each wait is 50–100 % of its step) ride out a remote outage of roughly
 // 35–70 minutes before a job is dead-lettered; a replay covers anything longer.
 const standardRetry: RetryPolicy = { attempts: 13, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
 
+// Completed jobs are only there to be looked at (the ledger is the record): the last thousand per queue are enough,
+// and the cap keeps Redis memory flat under sustained load instead of growing with an hour of traffic.
+const KEEP_COMPLETED = 1_000;
+
 function consumer(
   name: string,
   schema: TSchema,
   defaultTypes: readonly WebhookType[] | null,
-  retry: RetryPolicy = standardRetry,
+  overrides: Partial<Pick<ConsumerDefinition, 'retry' | 'keepCompleted'>> = {},
 ): ConsumerDefinition {
-  return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes };
+  const { retry = standardRetry, keepCompleted = KEEP_COMPLETED } = overrides;
+  return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes, keepCompleted };
 }
 
 /**
  * Every queue of the pipeline, declared once. A new consumer is one entry here and one folder in apps/.
- * The inbox holds each accepted delivery once; the router fans it out to the webhook consumers.
+ * The inbox holds the accepted deliveries in batches (one job per ingress write); the router fans each delivery out
+ * to the webhook consumers, one job per consumer and delivery.
  */
 export const catalog = {
-  inbox: consumer('inbox', WebhookEventSchema, null, {
-    attempts: 25,
-    backoff: { type: 'exponential', delay: 250, jitter: 0.5 },
+  inbox: consumer('inbox', InboxBatchSchema, null, {
+    retry: { attempts: 25, backoff: { type: 'exponential', delay: 250, jitter: 0.5 } },
+    // A batch holds up to a few hundred deliveries, each already copied into the consumers' queues.
+    keepCompleted: 100,
   }),
   ledger: consumer('ledger', WebhookEventSchema, webhookTypes),
   slack: consumer('slack', WebhookEventSchema, webhookTypes),
@@ -58,13 +68,13 @@ export const consumerNames = Object.keys(catalog) as ConsumerName[];
 /** Consumers the router fans webhook events out to. */
 export const webhookConsumers = consumerNames.filter((name) => catalog[name].defaultTypes !== null);
 
-/** Retention keeps Redis memory flat: finished jobs are kept for inspection for a while, then removed. */
-const retention = {
-  removeOnComplete: { age: 3_600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3_600, count: 50_000 },
-} as const;
-
-/** BullMQ job options for adding a job to a consumer's queue. */
+/** BullMQ job options for adding a job to a consumer's queue; retention keeps Redis memory flat. */
 export function jobOptions(definition: ConsumerDefinition, jobId: string) {
-  return { jobId, attempts: definition.retry.attempts, backoff: definition.retry.backoff, ...retention };
+  return {
+    jobId,
+    attempts: definition.retry.attempts,
+    backoff: definition.retry.backoff,
+    removeOnComplete: { age: 3_600, count: definition.keepCompleted },
+    removeOnFail: { age: 7 * 24 * 3_600, count: 50_000 },
+  };
 }

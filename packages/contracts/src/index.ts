@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './tracking';
 export * from './errors';
 export * from './alerts';
+export * from './inbox';

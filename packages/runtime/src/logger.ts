@@ -19,11 +19,17 @@ const redact = [
 
 export type LogFormat = 'json' | 'pretty';
 
-/** JSON lines for machines; `pretty` (pino-pretty, for `pnpm start` in a terminal) for people. */
+/**
+ * JSON lines for machines; `pretty` (pino-pretty, for `pnpm start` in a terminal) for people.
+ * JSON lines go to stdout in chunks of 8 KB or every 250 ms, whichever comes first: one write per line cost the
+ * ingress over 10 % of its CPU under load. pino flushes what is pending when the process exits; a SIGKILL can lose
+ * the last quarter second of lines.
+ */
 export function createLogger(name: string, level: string, format: LogFormat = 'json', options: LoggerOptions = {}): Logger {
-  const transport =
-    format === 'pretty'
-      ? { target: 'pino-pretty', options: { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' } }
-      : undefined;
-  return pino({ name, level, redact: { paths: redact, censor: '[redacted]' }, ...(transport && { transport }), ...options });
+  const settings: LoggerOptions = { name, level, redact: { paths: redact, censor: '[redacted]' }, ...options };
+  if (format === 'pretty') {
+    const prettyOptions = { colorize: true, singleLine: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,name' };
+    return pino({ ...settings, transport: { target: 'pino-pretty', options: prettyOptions } });
+  }
+  return pino(settings, pino.destination({ dest: 1, sync: false, minLength: 8_192, periodicFlush: 250 }));
 }

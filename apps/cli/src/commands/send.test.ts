@@ -55,8 +55,8 @@ describe('herohooks send', () => {
     const { code } = await herohooks(['new_influencer_post', '--url', url, '--file', file]);
     await rm(dir, { recursive: true });
     expect(code).toBe(EXIT_OK);
-    const [job] = await ingress.inbox.getJobs(['waiting']);
-    expect(job?.data.payload).toEqual({ post_information: { post_url: 'https://example.com/p/1' } });
+    const [event] = await ingress.inbox.events();
+    expect(event?.payload).toEqual({ post_information: { post_url: 'https://example.com/p/1' } });
   });
 
   it('with --count posts that many distinct deliveries and prints throughput and latency percentiles', async () => {

@@ -41,7 +41,7 @@ describe('Redis outage', () => {
       label: 'a 202 after Redis is back',
     });
     expect((await ingress.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-    const ids = (await ingress.inbox.getJobs(['waiting'])).map((job) => job.data.payload.n).sort();
+    const ids = (await ingress.inbox.events()).map((event) => (event.payload as { n: number }).n).sort();
     expect(ids).toEqual([1, 3]);
   });
 
@@ -63,7 +63,7 @@ describe('Redis outage', () => {
       { label: 'the retry to be accepted' },
     );
     expect([200, 202]).toContain(retried.statusCode);
-    const payloads = (await ingress.inbox.getJobs(['waiting'])).map((job) => job.data.payload.n).sort();
+    const payloads = (await ingress.inbox.events()).map((event) => (event.payload as { n: number }).n).sort();
     expect(payloads).toEqual([1, 2]);
   });
 });

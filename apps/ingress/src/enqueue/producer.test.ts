@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { catalog, type WebhookEvent } from '@herohooks/contracts';
+import { catalog, type InboxBatch, type WebhookEvent } from '@herohooks/contracts';
 import { createLogger, connectRedis } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { createProducer } from './producer';
@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe('producer batches against real Redis', () => {
-  it('writes 300 deliveries pushed at once as two addBulk round trips and stores each once', async () => {
+  it('writes 300 deliveries pushed at once as two inbox batches and stores each once', async () => {
     const prefix = uniquePrefix('batch');
     prefixes.push(prefix);
     const redis = connectRedis(testRedisUrl(), 'producer');
@@ -38,9 +38,33 @@ describe('producer batches against real Redis', () => {
     );
     expect(answers.every((a, n) => a.id === `d-${n}` && !a.duplicate)).toBe(true);
     expect(batches).toEqual([256, 44]);
-    const inbox = new Queue(catalog.inbox.queue, { connection: redis, prefix });
-    expect(await inbox.count()).toBe(300);
+    const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
+    const jobs = await inbox.getJobs(['waiting']);
+    expect(jobs.map((job) => job.data.deliveries.length).sort()).toEqual([256, 44]);
+    const stored = jobs.flatMap((job) => job.data.deliveries.map((d) => d.event.deliveryId));
+    expect(new Set(stored).size).toBe(300);
     await inbox.close();
+    await producer.close();
+  });
+
+  it('answers the second copy within one batch as a duplicate of the first, which it names', async () => {
+    const prefix = uniquePrefix('batch');
+    prefixes.push(prefix);
+    const redis = connectRedis(testRedisUrl(), 'producer');
+    connections.push(redis);
+    const producer = createProducer({ redis, prefix, dedupWindowSeconds: 60, logger: createLogger('test', 'silent') });
+    const copy = (deliveryId: string): WebhookEvent<'new_influencer_post'> => ({
+      deliveryId,
+      type: 'new_influencer_post',
+      receivedAt: new Date().toISOString(),
+      payload: { deal_id: 'same' },
+    });
+    const body = Buffer.from('{"deal_id":"same"}');
+    const answers = await Promise.all([producer.addDelivery(copy('a'), body), producer.addDelivery(copy('b'), body)]);
+    expect(answers).toEqual([
+      { id: 'a', duplicate: false },
+      { id: 'a', duplicate: true },
+    ]);
     await producer.close();
   });
 });

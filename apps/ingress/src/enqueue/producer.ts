@@ -1,8 +1,17 @@
-import { createHash } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { createHash, randomUUID } from 'node:crypto';
+import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { catalog, jobOptions, type TrackingJob, type WebhookEvent } from '@herohooks/contracts';
+import {
+  INBOX_BATCH,
+  catalog,
+  dedupClaimKey,
+  jobOptions,
+  type InboxBatch,
+  type TrackingJob,
+  type WebhookEvent,
+} from '@herohooks/contracts';
 import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
+import { defineClaims, queueClaims } from './dedup-claims';
 import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
 export interface ProducerOptions {
@@ -64,21 +73,25 @@ export function createProducer(options: ProducerOptions): Producer {
       write,
     });
 
-  const dedupTtlMs = options.dedupWindowSeconds * 1_000;
+  defineClaims(redis);
   const deliveries = batcherFor<Delivery, Accepted>(inbox, async (items) => {
-    const jobs = await inbox.addBulk(
-      items.map(({ event, dedupId: id }) => ({
-        name: event.type,
-        data: event,
-        opts: { ...jobOptions(catalog.inbox, event.deliveryId), deduplication: { id, ttl: dedupTtlMs } },
-      })),
+    // One transaction: the dedup claims of every delivery and one inbox job holding them all. Either both are
+    // durable or neither is, so a delivery answered "duplicate" always has its first copy in the inbox.
+    const transaction = (await inbox.client).multi();
+    queueClaims(
+      transaction,
+      items.map((item) => dedupClaimKey(prefix, item.dedupId)),
+      items.map((item) => item.event.deliveryId),
+      options.dedupWindowSeconds,
     );
-    // BullMQ sets the dedup key and adds the job in one Lua script; for a duplicate it adds nothing and returns
-    // the id of the job that holds the key, which is the first copy's delivery id.
-    return jobs.map((job, index) => {
-      const asked = items[index]!.event.deliveryId;
-      return { id: job.id ?? asked, duplicate: job.id !== asked };
-    });
+    const batch: InboxBatch = { deliveries: items };
+    await new Job(inbox, INBOX_BATCH, batch, jobOptions(catalog.inbox, randomUUID())).addJob(transaction);
+    const results = await transaction.exec();
+    if (!results) throw new EnqueueUnavailableError('failed');
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+    const holders = results[0]![1] as string[];
+    return items.map((item, index) => ({ id: holders[index]!, duplicate: holders[index] !== item.event.deliveryId }));
   });
 
   const trackingJobs = batcherFor<TrackingJob, void>(tracking, async (items) => {

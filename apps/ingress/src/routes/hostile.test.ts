@@ -47,8 +47,8 @@ describe('hostile bodies, signed correctly', () => {
       signedWebhook('new_influencer_post', '{"deal_id":"first","deal_id":"last"}'),
     );
     expect(response.statusCode).toBe(202);
-    const job = await ingress.inbox.getJob(response.json().id);
-    expect(job?.data.payload).toEqual({ deal_id: 'last' });
+    const event = await ingress.inbox.event(response.json().id);
+    expect(event?.payload).toEqual({ deal_id: 'last' });
   });
 
   it('accepts a plain "constructor" key, which cannot pollute anything', async () => {
