@@ -4,11 +4,13 @@ import { createLogger } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { waitFor } from '@herohooks/testing/wait';
 import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ShutdownDeadlineError, startConsumer, type RunningConsumer } from './consumer';
 import { listDeadLetters, openQueuePair, replayDeadLetter } from './dead-letter';
 import { DeferError, PermanentError, RateLimitError } from './errors';
-import type { ConsumerHandler, JobContext } from './types';
+import { DoneMarks } from './done-marks';
+import type { ConsumerHandler, ConsumerOptions, JobContext } from './types';
 
 const logger = createLogger('test', 'silent');
 const payload = fixture('new_payout_request') as Record<string, unknown>;
@@ -24,12 +26,16 @@ let prefix: string;
 let running: RunningConsumer | undefined;
 let queue: Queue;
 
-async function start(handle: ConsumerHandler['handle'], idempotency: ConsumerHandler['idempotency'] = 'done-mark') {
+async function start(
+  handle: ConsumerHandler['handle'],
+  idempotency: ConsumerHandler['idempotency'] = 'done-mark',
+  options: Partial<ConsumerOptions> = {},
+) {
   prefix = uniquePrefix('kit');
   queue = new Queue(catalog.slack.queue, { connection: { url: testRedisUrl() }, prefix });
   running = await startConsumer(
     { consumer: 'slack', idempotency, handle },
-    { redisUrl: testRedisUrl(), prefix, concurrency: 4, logger, metricsPort: 0, shutdownDeadlineMs: 2_000 },
+    { redisUrl: testRedisUrl(), prefix, concurrency: 4, logger, metricsPort: 0, shutdownDeadlineMs: 2_000, ...options },
   );
 }
 
@@ -118,6 +124,20 @@ describe('startConsumer', () => {
     const again = await add('d-5');
     await waitFor(async () => (await again.isCompleted()) && 'done');
     expect(calls).toBe(1);
+  });
+
+  it.each([
+    ['an hour by default', undefined, 3_600],
+    ['as long as configured', 120, 120],
+  ])('keeps a done mark %s', async (_label, doneMarkTtlSeconds, expected) => {
+    await start(async () => {}, 'done-mark', doneMarkTtlSeconds === undefined ? {} : { doneMarkTtlSeconds });
+    const job = await add('d-ttl');
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    const redis = new Redis(testRedisUrl());
+    const ttl = await redis.ttl(new DoneMarks(redis, prefix, 'slack', expected).key('d-ttl'));
+    redis.disconnect();
+    expect(ttl).toBeGreaterThan(expected - 10);
+    expect(ttl).toBeLessThanOrEqual(expected);
   });
 
   it('fails a job whose data does not match the catalog schema permanently', async () => {

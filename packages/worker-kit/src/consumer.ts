@@ -4,7 +4,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { deadLetterJobOptions, deadLetterOf, openQueuePair, type DeadLetter } from './dead-letter';
-import { DoneMarks } from './done-marks';
+import { DEFAULT_DONE_MARK_TTL_SECONDS, DoneMarks } from './done-marks';
 import { DeferError, PermanentError, RateLimitError } from './errors';
 import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
 import { startProbeServer } from './probe-server';
@@ -18,8 +18,6 @@ export interface RunningConsumer {
   /** Stops taking jobs, lets in-flight ones finish within the deadline, then closes everything. */
   close(): Promise<void>;
 }
-
-const SEVEN_DAYS = 7 * 24 * 3_600;
 
 export class ShutdownDeadlineError extends Error {
   override readonly name = 'ShutdownDeadlineError';
@@ -39,7 +37,7 @@ export async function startConsumer<Data>(
   const redis = new Redis(options.redisUrl, redisOptions('worker'));
   const queues = openQueuePair(handler.consumer, redis, prefix);
   const alerts = new Queue(catalog.alerts.queue, { connection: redis, prefix });
-  const doneMarks = new DoneMarks(redis, prefix, handler.consumer, options.doneMarkTtlSeconds ?? SEVEN_DAYS);
+  const doneMarks = new DoneMarks(redis, prefix, handler.consumer, options.doneMarkTtlSeconds ?? DEFAULT_DONE_MARK_TTL_SECONDS);
   const metrics = createConsumerMetrics(handler.consumer, queues);
   const validate = TypeCompiler.Compile(definition.schema);
 

@@ -3,4 +3,4 @@ export * from './types';
 export * from './consumer';
 export * from './app';
 export * from './dead-letter';
-export { DoneMarks } from './done-marks';
+export { DEFAULT_DONE_MARK_TTL_SECONDS, DoneMarks } from './done-marks';

@@ -42,7 +42,7 @@ export interface ConsumerOptions {
   dryRun?: boolean;
   /** Health and metrics listener; undefined = none. 0 = a free port (tests). */
   metricsPort?: number | undefined;
-  /** How long a done mark is kept; at least the ingress dedup window. Default 7 days. */
+  /** How long a done mark is kept (DEFAULT_DONE_MARK_TTL_SECONDS, 1 h: see done-marks.ts for why). */
   doneMarkTtlSeconds?: number;
   /** How long in-flight jobs may take to finish at shutdown; past it close() rejects and the process should exit. */
   shutdownDeadlineMs?: number;

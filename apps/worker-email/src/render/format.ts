@@ -17,11 +17,22 @@ export const typeLabels: Record<WebhookType, string> = {
 
 const counts = new Intl.NumberFormat('en-US');
 
+// Building a NumberFormat costs far more than formatting with one: one per well-formed code (at most 26³).
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(currency: string): Intl.NumberFormat {
+  const code = currency.toUpperCase();
+  let format = currencyFormats.get(code);
+  if (!format) {
+    format = new Intl.NumberFormat('en-US', { style: 'currency', currency: code, currencyDisplay: 'code' });
+    currencyFormats.set(code, format);
+  }
+  return format;
+}
+
 /** "USD 1,500.00"; a currency code Intl does not know is shown as given, beside the plain number. */
 export function money(amount: number, currency: string): string {
   try {
-    const format = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'code' });
-    return format.format(amount).replace(/\u00a0/g, ' ');
+    return currencyFormat(currency).format(amount).replace(/\u00a0/g, ' ');
   } catch {
     return `${currency} ${counts.format(amount)}`;
   }

@@ -27,6 +27,17 @@ export function formatFraction(fraction: number): string {
   return percent.format(fraction);
 }
 
+// Building a NumberFormat costs far more than formatting with one: one per currency code (at most 26³).
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+function currencyFormat(code: string): Intl.NumberFormat {
+  let format = currencyFormats.get(code);
+  if (!format) {
+    format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: code });
+    currencyFormats.set(code, format);
+  }
+  return format;
+}
+
 /**
  * 1500 + "USD" → "$1,500.00". A malformed code still shows the amount, followed by the code as sent (escaped:
  * the result is mrkdwn).
@@ -34,8 +45,6 @@ export function formatFraction(fraction: number): string {
 export function formatMoney(amount: number, currency: string | undefined): string {
   const code = currency?.trim().toUpperCase();
   // A well-formed code Intl does not know is still formatted ("XYZ 1,500.00"); only a malformed one is not.
-  if (code && /^[A-Z]{3}$/.test(code)) {
-    return new Intl.NumberFormat(LOCALE, { style: 'currency', currency: code }).format(amount);
-  }
+  if (code && /^[A-Z]{3}$/.test(code)) return currencyFormat(code).format(amount);
   return currency ? `${plain.format(amount)} ${escapeText(currency)}` : plain.format(amount);
 }

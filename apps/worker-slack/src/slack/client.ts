@@ -1,4 +1,5 @@
 import { LogLevel, WebClient } from '@slack/web-api';
+import { keepAliveFetch } from './keep-alive-fetch';
 
 /**
  * A WebClient that never waits on its own: a 429 is rejected at once (the queue pauses for Retry-After instead
@@ -11,6 +12,7 @@ export function createSlackClient(token: string | undefined, apiUrl: string): We
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 10_000,
+    fetch: keepAliveFetch(),
     // Failures are classified and logged by the worker; the client's own console lines would repeat them.
     logLevel: LogLevel.ERROR,
   });

@@ -1,4 +1,4 @@
-import type { JobContext } from '@herohooks/worker-kit';
+import { PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
 import type { WebClient } from '@slack/web-api';
 import type { SlackMessage } from '../render/render';
 import { claimChannelSlot } from './channel-slot';
@@ -37,7 +37,10 @@ export function createPoster(client: WebClient, channelIntervalMs: number): Post
           unfurl_media: false,
         });
       } catch (error) {
-        throw classifySlackError(error);
+        const classified = classifySlackError(error);
+        // A refusal or a 429 means Slack did not post; anything else (timeout, 5xx, reset) may have posted.
+        if (!(classified instanceof PermanentError || classified instanceof RateLimitError)) await reconciler.keepForReplay(ctx);
+        throw classified;
       }
       ctx.log.info({ channel }, 'posted to Slack');
     },

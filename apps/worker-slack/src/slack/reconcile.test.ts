@@ -10,7 +10,7 @@ import {
   useTestbed,
   type TestWorker,
 } from '../test-worker';
-import { slackTs } from './reconcile';
+import { attemptMarkKey, slackTs } from './reconcile';
 
 const bed = useTestbed('slack-reconcile');
 
@@ -90,6 +90,33 @@ describe('reconciling an interrupted post', () => {
     expect(await handled(worker, 'dlv-flaky')).toEqual({ completed: true, done: true });
     expect(postsOf('dlv-flaky')).toHaveLength(1);
     expect(historyCalls().map((call) => call.outcome)).toEqual(['http_503', 'ok']);
+  });
+});
+
+describe('attempt marks', () => {
+  const ttlOf = (worker: TestWorker, deliveryId: string) => worker.redis.ttl(attemptMarkKey(worker.prefix, deliveryId));
+  const HOURS_2 = 2 * 3_600;
+  const DAYS_7 = 7 * 24 * 3_600;
+
+  it('lives two hours after a post Slack answered, refusals included', async () => {
+    bed.stub.fail({ error: 'channel_not_found' }, { channel: 'C-gone' });
+    const worker = await bed.start({ env: { SLACK_CHANNEL_NEW_MAX_BID: 'C-gone' } });
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-ok'));
+    await worker.deliver(sampleEvent('new_max_bid', 'dlv-refused'));
+    await handled(worker, 'dlv-ok');
+    await waitFor(async () => (await worker.slackQueue.getJob('dlv-refused'))?.finishedOn, { label: 'refusal dead-lettered' });
+    for (const id of ['dlv-ok', 'dlv-refused']) {
+      expect(await ttlOf(worker, id)).toBeGreaterThan(HOURS_2 - 10);
+      expect(await ttlOf(worker, id)).toBeLessThanOrEqual(HOURS_2);
+    }
+  });
+
+  it('lives a week after a post whose outcome is unknown, so a replay still reconciles', async () => {
+    bed.stub.fail({ httpStatus: 503 });
+    const worker = await bed.start();
+    await worker.deliver(sampleEvent('product_sent', 'dlv-unknown'));
+    expect(await handled(worker, 'dlv-unknown')).toEqual({ completed: true, done: true });
+    expect(await ttlOf(worker, 'dlv-unknown')).toBeGreaterThan(DAYS_7 - 10);
   });
 });
 

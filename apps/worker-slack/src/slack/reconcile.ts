@@ -2,8 +2,12 @@ import { PermanentError, type JobContext } from '@herohooks/worker-kit';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { classifySlackError } from './classify';
 
-// As long as the kit keeps done marks: a delivery replayed within that time is still recognised.
-const ATTEMPT_MARK_TTL_SECONDS = 7 * 24 * 3_600;
+// A mark must be there for every later attempt of the delivery: retries span up to ~68 min of backoff (13
+// attempts from 1 s doubling) plus time in the queue, and a stalled re-run comes within ~90 s. Two hours cover
+// that (and outlive the kit's one-hour done mark) while Redis holds only rate × 2 h marks. An attempt whose post
+// may have gone through (timeout, 5xx) keeps its mark for as long as a dead letter is likely to be replayed.
+const ATTEMPT_MARK_TTL_SECONDS = 2 * 3_600;
+const UNCERTAIN_ATTEMPT_MARK_TTL_SECONDS = 7 * 24 * 3_600;
 // Slack stamps a message with its own clock; this host's clock may be ahead of it.
 const CLOCK_MARGIN_MS = 60_000;
 const PAGE_SIZE = 200;
@@ -65,6 +69,8 @@ export interface Reconciler {
    * between Slack's answer and the done mark), answers whether the channel already holds that message.
    */
   alreadyPosted(channel: string, ctx: JobContext): Promise<boolean>;
+  /** After a post whose outcome is unknown: keeps the attempt mark long enough for a replay to reconcile. */
+  keepForReplay(ctx: JobContext): Promise<void>;
 }
 
 export function createReconciler(client: WebClient): Reconciler {
@@ -89,6 +95,9 @@ export function createReconciler(client: WebClient): Reconciler {
         }
         return false;
       }
+    },
+    async keepForReplay(ctx) {
+      await ctx.redis.expire(attemptMarkKey(ctx.prefix, ctx.deliveryId), UNCERTAIN_ATTEMPT_MARK_TTL_SECONDS);
     },
   };
 }
