@@ -3,7 +3,7 @@ import { sendOpenLoop, type OpenLoopResult } from './open-loop';
 import { startCpuMeter, type CpuUse } from './cpu-meter';
 import { BENCH_SECRET, type Pipeline } from './pipeline';
 import { childPid, processMemoryMb } from './proc';
-import { sampleOnce, startSampler, type Sample } from './sampler';
+import { bytesPerExpiringKey, sampleOnce, startSampler, type Sample } from './sampler';
 import { round, slope, spread, type Spread } from './stats';
 import type { Receipt } from './sinks';
 import { pollUntil } from './timing';
@@ -26,8 +26,21 @@ export interface E2ePhase {
   email: Spread;
   /** Backlog (unfinished jobs over inbox + consumers) during sending: first, last, max, slope in jobs/s. */
   backlog: { first: number; last: number; max: number; slopePerS: number };
-  /** Redis used_memory during sending, MB, and its slope in KB/s (also over the second half of the run). */
-  redisMemory: { firstMb: number; lastMb: number; maxMb: number; slopeKbPerS: number; secondHalfSlopeKbPerS: number };
+  /**
+   * Redis used_memory during sending, MB, and its slope in KB/s (also over the second half of the run); and the
+   * same second-half slope without the keys that have a TTL (estimated: their count × their mean size), which is
+   * what retention has to keep flat.
+   */
+  redisMemory: {
+    firstMb: number;
+    lastMb: number;
+    maxMb: number;
+    slopeKbPerS: number;
+    secondHalfSlopeKbPerS: number;
+    expiringKeysPerS: number;
+    bytesPerExpiringKey: number;
+    secondHalfSlopeWithoutExpiringKbPerS: number;
+  };
   keysSlopePerS: number;
   ingressRss: { rssMb: number; peakRssMb: number };
   /** CPU while sending: per process, ours in all, and the whole (shared) machine. */
@@ -49,15 +62,19 @@ export const DRAIN_LIMIT_MS = 20_000;
 const emailTypes = new Set<string>(catalog.email.defaultTypes);
 const mb = (bytes: number) => round(bytes / 1_048_576, 1);
 
-function memoryFigures(samples: Sample[]) {
+function memoryFigures(samples: Sample[], bytesPerExpiring: number) {
+  const secondHalf = <T extends { x: number }>(points: T[]) => points.filter((p) => p.x >= (points.at(-1)?.x ?? 0) / 2);
   const points = samples.map((s) => ({ x: s.t, y: s.usedMemory }));
-  const half = points.filter((p) => p.x >= (points.at(-1)?.x ?? 0) / 2);
+  const withoutExpiring = samples.map((s) => ({ x: s.t, y: s.usedMemory - s.expiring * bytesPerExpiring }));
   return {
     firstMb: mb(samples[0]?.usedMemory ?? 0),
     lastMb: mb(samples.at(-1)?.usedMemory ?? 0),
     maxMb: mb(Math.max(...samples.map((s) => s.usedMemory))),
     slopeKbPerS: round(slope(points) / 1024, 1),
-    secondHalfSlopeKbPerS: round(slope(half) / 1024, 1),
+    secondHalfSlopeKbPerS: round(slope(secondHalf(points)) / 1024, 1),
+    expiringKeysPerS: round(slope(samples.map((s) => ({ x: s.t, y: s.expiring }))), 1),
+    bytesPerExpiringKey: Math.round(bytesPerExpiring),
+    secondHalfSlopeWithoutExpiringKbPerS: round(slope(secondHalf(withoutExpiring)) / 1024, 1),
   };
 }
 
@@ -81,7 +98,12 @@ async function ledgerCount(pipeline: Pipeline): Promise<number> {
  * then a bounded drain, then counts and latencies per sink. Phases run one after another on one pipeline; each
  * counts only its own deliveries (the sinks' receipts are taken per phase, the ledger is read by delivery id).
  */
-export async function runPhase(pipeline: Pipeline, ratePerSecond: number, durationS: number): Promise<E2ePhase> {
+export async function runPhase(
+  pipeline: Pipeline,
+  ratePerSecond: number,
+  durationS: number,
+  label = `r${ratePerSecond}`,
+): Promise<E2ePhase> {
   const ledgerBefore = await ledgerCount(pipeline);
   await pipeline.sinks.take();
   const ingressPid = childPid('apps/ingress/dist/main.js');
@@ -92,12 +114,13 @@ export async function runPhase(pipeline: Pipeline, ratePerSecond: number, durati
     secret: BENCH_SECRET,
     ratePerSecond,
     durationS,
-    label: `r${ratePerSecond}`,
+    label,
   });
   const cpu = meter.stop();
   const samples = await sampler.stop();
   const sendingEnded = performance.now();
   const ingressRss = processMemoryMb(ingressPid);
+  const bytesPerExpiring = await bytesPerExpiringKey(pipeline.redis.url);
 
   const expectedEmails = accepted.filter((a) => emailTypes.has(a.type)).length;
   const slackExpected = pipeline.slackMeasured ? accepted.length : 0;
@@ -148,7 +171,7 @@ export async function runPhase(pipeline: Pipeline, ratePerSecond: number, durati
       max: Math.max(...samples.map((s) => s.backlog)),
       slopePerS: round(slope(backlogPoints), 1),
     },
-    redisMemory: memoryFigures(samples),
+    redisMemory: memoryFigures(samples, bytesPerExpiring),
     keysSlopePerS: round(slope(samples.map((s) => ({ x: s.t, y: s.keys }))), 1),
     ingressRss,
     cpu,
@@ -161,7 +184,15 @@ export interface E2eResult {
   phases: E2ePhase[];
 }
 
+/**
+ * A few seconds at the first rate, not reported, before the measured phases: a freshly started pipeline runs its
+ * hot paths in V8's interpreter and pays one-time costs (connections, script loads), which is not what a pipeline
+ * that has been up for a while does.
+ */
+export const WARMUP_S = 5;
+
 export async function benchE2e(pipeline: Pipeline, rates: readonly number[], durationS: number): Promise<E2eResult> {
+  if (rates[0] !== undefined) await runPhase(pipeline, rates[0], WARMUP_S, 'warm-up');
   const phases: E2ePhase[] = [];
   for (const rate of rates) phases.push(await runPhase(pipeline, rate, durationS));
   return { name: 'e2e', slackMeasured: pipeline.slackMeasured, phases };

@@ -1,4 +1,4 @@
-import { DRAIN_LIMIT_MS, type E2ePhase } from './e2e';
+import { DRAIN_LIMIT_MS, WARMUP_S, type E2ePhase } from './e2e';
 import type { Machine } from './machine';
 import type { Spread } from './stats';
 import { verdicts, type BenchResults } from './targets';
@@ -74,6 +74,11 @@ function e2eSection(results: BenchResults): string[] {
     row('Redis used_memory first / last / max MB', (p) => `${p.redisMemory.firstMb} / ${p.redisMemory.lastMb} / ${p.redisMemory.maxMb}`),
     row('Redis memory slope (all / second half)', (p) => `${p.redisMemory.slopeKbPerS} / ${p.redisMemory.secondHalfSlopeKbPerS} KB/s`),
     row('Redis keys slope', (p) => `${p.keysSlopePerS} keys/s`),
+    row(
+      'keys with a TTL (claims, marks): slope, mean size',
+      (p) => `${p.redisMemory.expiringKeysPerS} keys/s, ${p.redisMemory.bytesPerExpiringKey} B`,
+    ),
+    row('Redis memory slope without them (second half)', (p) => `${p.redisMemory.secondHalfSlopeWithoutExpiringKbPerS} KB/s`),
     row('ingress RSS MB (peak)', (p) => `${p.ingressRss.rssMb} (${p.ingressRss.peakRssMb})`),
     row('CPU cores while sending, per process', (p) =>
       Object.entries(p.cpu.processes)
@@ -88,7 +93,9 @@ function e2eSection(results: BenchResults): string[] {
     'ingress → router → worker-ledger (PostgreSQL) + worker-slack (Slack stub) + worker-email (SMTP sink), each app ' +
       'its own process from `apps/<name>/dist` with the shipped defaults and `LOG_LEVEL=info`, on a private ' +
       'redis-server with `appendfsync always` (the compose default). The sender is open loop (request *i* leaves at ' +
-      '*i*/rate whatever the answers do), types rotate through all 11, every body distinct. Latency starts at the ' +
+      `*i*/rate whatever the answers do), types rotate through all 11, every body distinct. A ${WARMUP_S}-s warm-up at ` +
+      'the first rate runs before the measured phases and is not reported (a fresh process runs its hot paths in ' +
+      "V8's interpreter). Latency starts at the " +
       "event's `receivedAt` (set by the ingress on accept) and ends at the ledger row's `booked_at` (PostgreSQL " +
       '`now()` of the booking transaction, committed right after), or at the stub/sink receipt. The stubs run in a ' +
       'process of their own. Redis is sampled once per second while sending. On 2 cores the sender (`bench`) and the ' +

@@ -14,6 +14,7 @@ const producer = createProducer({
   redis,
   prefix: env.QUEUE_PREFIX,
   dedupWindowSeconds: env.DEDUP_WINDOW_S,
+  lingerMs: env.ENQUEUE_LINGER_MS,
   logger,
   onBatch: observeBatch(metrics),
 });

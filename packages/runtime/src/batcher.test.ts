@@ -26,6 +26,28 @@ describe('createBatcher', () => {
     expect(writes).toEqual([[1, 2, 3]]);
   });
 
+  it('with lingerMs, gathers items pushed in separate turns within the linger into one write', async () => {
+    const writes: number[][] = [];
+    const batcher = createBatcher<number, null>({
+      maxBatch: 256,
+      lingerMs: 50,
+      write: async (items) => {
+        writes.push(items);
+        return items.map(() => null);
+      },
+    });
+    const first = batcher.push(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = batcher.push(2);
+    await Promise.all([first, second]);
+    expect(writes).toEqual([[1, 2]]);
+  });
+
+  it('with lingerMs, writes a full batch at once without waiting for the linger', async () => {
+    const batcher = createBatcher<number, null>({ maxBatch: 2, lingerMs: 60_000, write: async (items) => items.map(() => null) });
+    await expect(Promise.all([batcher.push(1), batcher.push(2)])).resolves.toEqual([null, null]);
+  });
+
   it('starts a new batch when maxBatch is reached', async () => {
     const sizes: number[] = [];
     const batcher = createBatcher<number, null>({

@@ -14,6 +14,11 @@ export interface BatcherOptions<In, Out> {
   write(items: In[]): Promise<Out[]>;
   /** A batch is written at once when it reaches this size (otherwise at the end of the event-loop turn). */
   maxBatch: number;
+  /**
+   * How long the first item of a batch waits for others before the batch is written (a full batch goes at once);
+   * unset or 0 = the end of the event-loop turn. Fewer, fuller batches cost less CPU per item at moderate rates.
+   */
+  lingerMs?: number;
   /** Every item of a batch is refused with BatchTimeoutError when the write takes longer than this; unset = no limit. */
   timeoutMs?: number;
   /**
@@ -40,28 +45,37 @@ interface Pending<In, Out> {
 }
 
 /**
- * Collects the items pushed during one event-loop turn (up to maxBatch) and writes them together: many callers then
+ * Collects the items pushed during one event-loop turn or `lingerMs` (up to maxBatch) and writes them together: many callers then
  * share one round trip (or one transaction), and each is answered only after its batch was written.
  */
 export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batcher<In, Out> {
   const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
   let pending: Pending<In, Out>[] = [];
-  let scheduled: NodeJS.Immediate | undefined;
+  const lingerMs = options.lingerMs ?? 0;
+  let scheduled: { cancel(): void } | undefined;
   const inFlight = new Set<Promise<void>>();
 
-  function schedule(): void {
-    scheduled ??= setImmediate(flush);
+  /** Items that waited for a batch in flight have waited long enough: they go at the end of this turn. */
+  function schedule(linger: boolean): void {
+    if (scheduled) return;
+    if (linger && lingerMs > 0) {
+      const timer = setTimeout(flush, lingerMs);
+      scheduled = { cancel: () => clearTimeout(timer) };
+    } else {
+      const immediate = setImmediate(flush);
+      scheduled = { cancel: () => clearImmediate(immediate) };
+    }
   }
 
   function flush(): void {
-    if (scheduled) clearImmediate(scheduled);
+    scheduled?.cancel();
     scheduled = undefined;
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.slice(0, options.maxBatch);
       pending = pending.slice(options.maxBatch);
       const written = writeBatch(batch).finally(() => {
         inFlight.delete(written);
-        if (pending.length > 0) schedule();
+        if (pending.length > 0) schedule(false);
       });
       inFlight.add(written);
     }
@@ -91,7 +105,7 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
       return new Promise<Out>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         if (pending.length >= options.maxBatch) flush();
-        else schedule();
+        else schedule(true);
       });
     },
     async drain() {

@@ -21,6 +21,8 @@ export interface ProducerOptions {
   dedupWindowSeconds: number;
   logger: Logger;
   maxBatch?: number;
+  /** How long a delivery waits for others to share its write (see createBatcher); 0 = the end of the turn. */
+  lingerMs?: number;
   /** After this long without an acknowledgement every request of the batch is answered 503. */
   ackTimeoutMs?: number;
   onBatch?(queue: string, size: number, seconds: number, ok: boolean): void;
@@ -67,6 +69,7 @@ export function createProducer(options: ProducerOptions): Producer {
   const batcherFor = <In, Out>(queue: Queue, write: (items: In[]) => Promise<Out[]>): Batcher<In, Out> =>
     createBatcher({
       maxBatch,
+      lingerMs: options.lingerMs,
       timeoutMs,
       refusal: enqueueRefusal,
       onBatch: (size, seconds, ok) => options.onBatch?.(queue.name, size, seconds, ok),
