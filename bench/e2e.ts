@@ -40,6 +40,8 @@ export interface E2ePhase {
     expiringKeysPerS: number;
     bytesPerExpiringKey: number;
     secondHalfSlopeWithoutExpiringKbPerS: number;
+    /** Second-half slope of the keys without a TTL (jobs and queue structures): what retention has to hold flat. */
+    persistentKeysPerS: number;
   };
   keysSlopePerS: number;
   ingressRss: { rssMb: number; peakRssMb: number };
@@ -75,6 +77,7 @@ function memoryFigures(samples: Sample[], bytesPerExpiring: number) {
     expiringKeysPerS: round(slope(samples.map((s) => ({ x: s.t, y: s.expiring }))), 1),
     bytesPerExpiringKey: Math.round(bytesPerExpiring),
     secondHalfSlopeWithoutExpiringKbPerS: round(slope(secondHalf(withoutExpiring)) / 1024, 1),
+    persistentKeysPerS: round(slope(secondHalf(samples.map((s) => ({ x: s.t, y: s.keys - s.expiring })))), 1),
   };
 }
 
