@@ -71,8 +71,7 @@ export async function benchGrowth(pipeline: Pipeline, events: number, limitMs: n
   try {
     for (let from = 0; from < events; from += BATCH) {
       const batch = inboxEvents(from, Math.min(BATCH, events - from));
-      const deliveries = batch.map((event) => ({ event }));
-      await inbox.add(INBOX_BATCH, { deliveries }, jobOptions(catalog.inbox, `${ID_PREFIX}batch-${from}`));
+      await inbox.add(INBOX_BATCH, { events: batch }, jobOptions(catalog.inbox, `${ID_PREFIX}batch-${from}`));
     }
     let booked = 0;
     const drained = await pollUntil(

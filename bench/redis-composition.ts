@@ -19,7 +19,8 @@ const structure = /^(wait|active|delayed|prioritized|completed|failed|paused|met
  */
 function groupOf(key: string, prefix: string): string {
   const [head = '', second = '', ...more] = key.slice(prefix.length + 1).split(':');
-  if (head === 'done') return `done marks "${second}" (TTL ≥ dedup window)`;
+  if (head === 'done') return `done marks "${second}" (TTL 24 h)`;
+  if (head === 'inbox-copies') return 'copies of inbox batches (TTL 60 days)';
   if (head === 'inbox-dedup') return 'ingress dedup claims (TTL DEDUP_WINDOW_S)';
   if (more.length > 0 || structure.test(second)) return 'queue structures and other keys';
   if (queues.has(head)) return 'job hashes (finished ones kept ≤ 1 h: 1,000 per queue, 100 inbox batches)';

@@ -2,15 +2,7 @@ import { once } from 'node:events';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import {
-  catalog,
-  claimedOf,
-  dedupClaimKey,
-  firstCopies,
-  type InboxBatch,
-  type WebhookEvent,
-  type WebhookType,
-} from '@herohooks/contracts';
+import { catalog, inboxCopiesKey, type InboxBatch, type WebhookEvent, type WebhookType } from '@herohooks/contracts';
 import { connectRedis, createLogger } from '@herohooks/runtime';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from '@herohooks/signing';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
@@ -24,11 +16,11 @@ export const SECRET = 'whsec_test_current';
 export const NOW_MS = 1_700_000_000_000;
 export const NOW_S = String(NOW_MS / 1000);
 
-/** What the inbox holds, read as the router reads it: only first copies count. */
+/** What the inbox holds: its batch jobs, and the deliveries in them that are not copies. */
 export interface InboxView {
   /** Every inbox batch job (waiting), e.g. to check its options. */
   batches(): Promise<Job<InboxBatch>[]>;
-  /** The accepted deliveries the router would fan out, in the order they were written. */
+  /** The accepted deliveries not recorded as copies, in the order they were written. */
   events(): Promise<WebhookEvent[]>;
   event(deliveryId: string): Promise<WebhookEvent | undefined>;
   count(): Promise<number>;
@@ -92,10 +84,13 @@ export async function startTestIngress(options: TestIngressOptions = {}): Promis
   await Promise.all([inbox.waitUntilReady(), tracking.waitUntilReady()]);
   const batches = async () => (await inbox.getJobs(['waiting'])).reverse() as Job<InboxBatch>[];
   const events = async () => {
-    const deliveries = (await batches()).flatMap((job) => job.data.deliveries);
-    const claimed = claimedOf(deliveries);
-    const holders = claimed.length ? await direct.mget(claimed.map((d) => dedupClaimKey(prefix, d.dedupId!))) : [];
-    return firstCopies(deliveries, holders).map((d) => d.event);
+    const perBatch = await Promise.all(
+      (await batches()).map(async (job) => {
+        const copies = await direct.hgetall(inboxCopiesKey(prefix, job.id!));
+        return job.data.events.filter((event) => !(event.deliveryId in copies));
+      }),
+    );
+    return perBatch.flat();
   };
   return {
     app,

@@ -1,11 +1,11 @@
 import {
   INBOX_BATCH,
   catalog,
-  dedupClaimKey,
+  inboxCopiesKey,
   jobOptions,
   webhookTypes,
   type ConsumerName,
-  type InboxDelivery,
+  type WebhookEvent,
   type WebhookType,
 } from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
@@ -30,16 +30,12 @@ function queue(consumer: ConsumerName): Queue {
   return q;
 }
 
-const event = (type: WebhookType, deliveryId: string) => ({
-  deliveryId,
-  type,
-  receivedAt: new Date().toISOString(),
-  payload: fixture(type) as Record<string, unknown>,
-});
+const event = (type: WebhookType, deliveryId: string) =>
+  ({ deliveryId, type, receivedAt: new Date().toISOString(), payload: fixture(type) }) as WebhookEvent;
 
-/** Writes one inbox batch as the ingress does (claims are set by the caller when the test needs them). */
-async function pushBatch(deliveries: InboxDelivery[], batchId: string) {
-  await queue('inbox').add(INBOX_BATCH, { deliveries }, jobOptions(catalog.inbox, batchId));
+/** Writes one inbox batch as the ingress does (its copies hash is written by the test when it needs one). */
+async function pushBatch(events: WebhookEvent[], batchId: string) {
+  await queue('inbox').add(INBOX_BATCH, { events }, jobOptions(catalog.inbox, batchId));
 }
 
 async function inboxDone(batches: number) {
@@ -68,8 +64,8 @@ afterEach(async () => {
 describe('fan-out', () => {
   it('sends every type to ledger and slack, and only the routed types to email, under the delivery id', async () => {
     await startRouter();
-    await pushBatch(webhookTypes.slice(0, 5).map((type, i) => ({ event: event(type, `d${i}`) })), 'b1');
-    await pushBatch(webhookTypes.slice(5).map((type, i) => ({ event: event(type, `d${i + 5}`) })), 'b2');
+    await pushBatch(webhookTypes.slice(0, 5).map((type, i) => event(type, `d${i}`)), 'b1');
+    await pushBatch(webhookTypes.slice(5).map((type, i) => event(type, `d${i + 5}`)), 'b2');
     await inboxDone(2);
     const all = webhookTypes.map((_t, i) => `d${i}`).sort();
     expect(await ids('ledger')).toEqual(all);
@@ -86,7 +82,7 @@ describe('fan-out', () => {
     const handler = await startRouter();
     const redis = new Redis(testRedisUrl());
     const ctx = { deliveryId: 'b', attempt: 1, log: logger, dryRun: false, redis, prefix } as never;
-    const batch = { deliveries: [{ event: event('new_payout_request', 'x') }] };
+    const batch = { events: [event('new_payout_request', 'x')] };
     await handler.handle(batch, ctx);
     await handler.handle(batch, ctx);
     await redis.quit();
@@ -94,29 +90,26 @@ describe('fan-out', () => {
     expect(await ids('email')).toEqual(['x']);
   });
 
-  it('fans out only the first copy of a delivery: a copy whose claim names another delivery id is skipped', async () => {
+  it("leaves out the deliveries the batch's copies hash names, whenever the batch is handled", async () => {
     await startRouter();
     const redis = new Redis(testRedisUrl());
-    await redis.set(dedupClaimKey(prefix, 'same-body'), 'first');
-    await redis.set(dedupClaimKey(prefix, 'other-body'), 'other');
+    await redis.hset(inboxCopiesKey(prefix, 'b'), 'second', 'first');
     await redis.quit();
-    await pushBatch(
-      [
-        { event: event('new_max_bid', 'first'), dedupId: 'same-body' },
-        { event: event('new_max_bid', 'second'), dedupId: 'same-body' },
-        { event: event('new_max_bid', 'other'), dedupId: 'other-body' },
-        // Its claim expired with the dedup window: nothing tells it is a copy, so it goes out.
-        { event: event('new_max_bid', 'late'), dedupId: 'expired-body' },
-      ],
-      'b',
-    );
+    await pushBatch([event('new_max_bid', 'second'), event('new_max_bid', 'other')], 'b');
     await inboxDone(1);
-    expect(await ids('ledger')).toEqual(['first', 'late', 'other']);
+    expect(await ids('ledger')).toEqual(['other']);
+  });
+
+  it('fans out a bare event left in the inbox by a release before batching', async () => {
+    await startRouter();
+    await queue('inbox').add('new_max_bid', event('new_max_bid', 'old'), jobOptions(catalog.inbox, 'old'));
+    await inboxDone(1);
+    expect(await ids('ledger')).toEqual(['old']);
   });
 
   it('follows ROUTE_<CONSUMER> overrides: a list, every type, or none', async () => {
     await startRouter({ ROUTE_EMAIL: 'product_sent', ROUTE_SLACK: 'none', ROUTE_LEDGER: '*' });
-    await pushBatch([{ event: event('product_sent', 'p') }, { event: event('new_max_bid', 'm') }], 'b');
+    await pushBatch([event('product_sent', 'p'), event('new_max_bid', 'm')], 'b');
     await inboxDone(1);
     expect(await ids('email')).toEqual(['p']);
     expect(await ids('slack')).toEqual([]);

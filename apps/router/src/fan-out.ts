@@ -1,15 +1,6 @@
-import {
-  catalog,
-  claimedOf,
-  dedupClaimKey,
-  firstCopies,
-  jobOptions,
-  type InboxBatch,
-  type InboxDelivery,
-} from '@herohooks/contracts';
+import { catalog, inboxCopiesKey, inboxEvents, jobOptions, type InboxJob } from '@herohooks/contracts';
 import type { ConsumerHandler } from '@herohooks/worker-kit';
 import type { FlowProducer } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { consumersFor, type RoutingTable } from './routing';
 
 /** A closing FlowProducer wrote nothing: the batch fails and is retried rather than completed without a fan-out. */
@@ -21,23 +12,22 @@ export class FanOutNotWrittenError extends Error {
   }
 }
 
-async function firstCopiesOf(redis: Redis, prefix: string, deliveries: InboxDelivery[]): Promise<InboxDelivery[]> {
-  const claimed = claimedOf(deliveries);
-  if (claimed.length === 0) return deliveries;
-  return firstCopies(deliveries, await redis.mget(claimed.map((d) => dedupClaimKey(prefix, d.dedupId!))));
-}
-
 /**
  * Fans each inbox batch out to every subscribed consumer queue with one FlowProducer.addBulk, which is one MULTI:
- * every consumer gets every event of the batch or none does. Each job's id is the delivery id, so a retried fan-out
- * (router crashed after the write, before completing the inbox job) adds nothing twice while the jobs are kept.
+ * every consumer gets every event of the batch or none does. Deliveries the ingress answered as copies (listed in
+ * the batch's copies hash) are left out. Each job's id is the delivery id, so a retried fan-out (router crashed
+ * after the write, before completing the inbox job) adds nothing twice while the jobs are kept; the consumers'
+ * own idempotency covers the rest.
  */
-export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<InboxBatch> {
+export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<InboxJob> {
   return {
     consumer: 'inbox',
     idempotency: 'handler',
-    async handle(batch, ctx) {
-      const jobs = (await firstCopiesOf(ctx.redis, ctx.prefix, batch.deliveries)).flatMap(({ event }) =>
+    async handle(job, ctx) {
+      // The kit's deliveryId is the inbox job's id: the batch id.
+      const copies = await ctx.redis.hgetall(inboxCopiesKey(ctx.prefix, ctx.deliveryId));
+      const events = inboxEvents(job).filter((event) => !(event.deliveryId in copies));
+      const jobs = events.flatMap((event) =>
         consumersFor(table, event.type).map((consumer) => ({
           name: event.type,
           queueName: catalog[consumer].queue,
@@ -45,11 +35,11 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
           opts: jobOptions(catalog[consumer], event.deliveryId),
         })),
       );
-      if (jobs.length === 0) {
-        ctx.log.info('no consumer subscribes to these deliveries');
-        return;
-      }
-      if (!(await flows.addBulk(jobs))) throw new FanOutNotWrittenError();
+      if (jobs.length > 0 && !(await flows.addBulk(jobs))) throw new FanOutNotWrittenError();
+      ctx.log.info(
+        { deliveryIds: events.map((event) => event.deliveryId), copiesLeftOut: Object.keys(copies).length, jobs: jobs.length },
+        'fanned out',
+      );
     },
     async close() {
       await flows.close();

@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { DeadLetterAlertSchema } from './alerts';
 import { WebhookEventSchema } from './events';
-import { InboxBatchSchema } from './inbox';
+import { InboxJobSchema } from './inbox';
 import { TrackingQueueJobSchema } from './tracking';
 import { webhookTypes, type WebhookType } from './webhooks/types';
 
@@ -49,7 +49,7 @@ function consumer(
  * to the webhook consumers, one job per consumer and delivery.
  */
 export const catalog = {
-  inbox: consumer('inbox', InboxBatchSchema, null, {
+  inbox: consumer('inbox', InboxJobSchema, null, {
     retry: { attempts: 25, backoff: { type: 'exponential', delay: 250, jitter: 0.5 } },
     // A batch holds up to a few hundred deliveries, each already copied into the consumers' queues.
     keepCompleted: 100,

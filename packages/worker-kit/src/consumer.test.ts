@@ -127,7 +127,7 @@ describe('startConsumer', () => {
   });
 
   it.each([
-    ['an hour by default', undefined, 3_600],
+    ['a day by default', undefined, 24 * 3_600],
     ['as long as configured', 120, 120],
   ])('keeps a done mark %s', async (_label, doneMarkTtlSeconds, expected) => {
     await start(async () => {}, 'done-mark', doneMarkTtlSeconds === undefined ? {} : { doneMarkTtlSeconds });

@@ -1,22 +1,19 @@
 import type { Redis } from 'ioredis';
 
 /**
- * How long a done mark is kept by default: one hour. A mark only has to outlive the time between a side effect
- * and a second run of the same delivery id, which comes from
- * - a stalled job: the worker died (or lost its lock) after the side effect, before BullMQ completed the job. A
- *   running worker's stalled check puts it back at the head of the queue within lock + 2 checks (≤ 90 s with
- *   the 30 s defaults);
- * - a re-added fan-out: the router died after its write, before completing the inbox job; the inbox job stalls
- *   the same way and re-adds the consumer jobs under the same ids. BullMQ ignores the add while the completed job
- *   is still kept (removeOnComplete: at most an hour, fewer under load), so the mark matters once it was removed,
- *   and the re-added job waits behind the queue's backlog before its first run checks the mark.
- * An hour covers both with room for a backlog as long as the retry policy's outage (35–70 min) and is the longest
- * a completed job is kept, while Redis holds rate × 1 h marks (1.8 M per consumer at 500/s) instead of a week's
- * worth. A delivery arriving again at the ingress gets the *same* id only within the dedup window, and then is not
- * queued at all, so the dedup window sets no lower bound. Left uncovered: a job caught mid-side-effect by a crash
- * whose queue then has no running worker for over an hour.
+ * How long a done mark is kept by default: 24 hours, the default dedup window. A mark has to outlive the time
+ * between a side effect and a second run of the same delivery id, which comes from
+ * - a stalled job: the worker died (or lost its lock) after the side effect, before BullMQ completed the job; it
+ *   comes back within lock + 2 checks (≤ 90 s with the 30 s defaults) once a worker runs;
+ * - a re-added fan-out: the router died after its write, before completing the inbox batch; the batch runs again
+ *   and re-adds the consumer jobs under the same ids. BullMQ ignores that add only while the completed jobs are
+ *   still kept (the last 1,000 per queue: seconds at a high rate), so the mark is what stops the second run, and
+ *   that run may wait behind a backlog of hours (Slack at one message per second and channel);
+ * - a replayed inbox dead letter whose fan-out had already landed.
+ * A day covers these with a wide margin, and costs rate × 24 h marks of ~100 bytes, the same order as the
+ * ingress' dedup claims (docs/operations.md sizes both).
  */
-export const DEFAULT_DONE_MARK_TTL_SECONDS = 3_600;
+export const DEFAULT_DONE_MARK_TTL_SECONDS = 24 * 3_600;
 
 /**
  * A "done" mark per (consumer, delivery), written after a side effect succeeded, so a redelivered job does not

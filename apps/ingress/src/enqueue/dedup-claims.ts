@@ -1,32 +1,45 @@
-import type { Redis } from 'ioredis';
-
-// For each key: the delivery id that holds it, claiming it for ARGV[1 + i] (for ARGV[1] seconds) when nobody does.
-// Keys are handled in order, so a second copy within the same batch finds the first copy's claim.
+// Runs in the same MULTI as, and after, the BullMQ add of the batch job. It claims nothing unless that job exists,
+// so a claim never names a delivery that is not queued (Redis does not roll a MULTI back when one command fails).
+// For each delivery: the delivery id that holds its claim, claiming it when nobody does; a delivery whose claim is
+// held by another is recorded in the batch's copies hash, which the router reads to leave it out.
+// KEYS: job hash, copies hash, then one claim key per delivery; ARGV: claim TTL, copies TTL, then the delivery ids.
 const CLAIM_SCRIPT = `
-local out = {}
-for i, key in ipairs(KEYS) do
-  local holder = redis.call('GET', key)
-  if not holder then
-    holder = ARGV[i + 1]
-    redis.call('SET', key, holder, 'EX', ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+local holders = {}
+for i = 3, #KEYS do
+  local holder = redis.call('GET', KEYS[i])
+  if holder then
+    redis.call('HSET', KEYS[2], ARGV[i], holder)
+  else
+    holder = ARGV[i]
+    redis.call('SET', KEYS[i], holder, 'EX', ARGV[1])
   end
-  out[i] = holder
+  holders[i - 2] = holder
 end
-return out`;
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return holders`;
 
-interface WithClaim {
-  claimDeliveries(...args: (string | number)[]): unknown;
+/** Longer than any inbox job can live (its retries, then seven days as a dead letter), so a replay still knows. */
+const COPIES_TTL_SECONDS = 60 * 24 * 3_600;
+
+export interface Claims {
+  jobKey: string;
+  copiesKey: string;
+  claimKeys: string[];
+  deliveryIds: string[];
+  ttlSeconds: number;
 }
 
-/** Registers the claim script on a connection (ioredis sends it by SHA and loads it when Redis lacks it). */
-export function defineClaims(redis: Redis): void {
-  if (!('claimDeliveries' in redis)) redis.defineCommand('claimDeliveries', { lua: CLAIM_SCRIPT });
+interface Evaluating {
+  eval(script: string, numKeys: number, ...args: (string | number)[]): unknown;
 }
 
 /**
- * Queues the claims on a transaction opened on a connection given to defineClaims (BullMQ wraps its MULTI in a type
- * of its own, hence `object`); the claims' result is one holder id per key, in order.
+ * Queues the claims on a transaction (BullMQ wraps its MULTI in a type of its own, hence `object`). Sent as EVAL
+ * with the script's text, so Redis cannot answer NOSCRIPT inside the transaction; its result is one holder id per
+ * delivery, in order, or null when the batch job was not written.
  */
-export function queueClaims(multi: object, keys: string[], deliveryIds: string[], ttlSeconds: number): void {
-  (multi as unknown as WithClaim).claimDeliveries(keys.length, ...keys, ttlSeconds, ...deliveryIds);
+export function queueClaims(transaction: object, claims: Claims): void {
+  const keys = [claims.jobKey, claims.copiesKey, ...claims.claimKeys];
+  (transaction as Evaluating).eval(CLAIM_SCRIPT, keys.length, ...keys, claims.ttlSeconds, COPIES_TTL_SECONDS, ...claims.deliveryIds);
 }

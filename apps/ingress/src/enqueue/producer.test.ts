@@ -40,14 +40,14 @@ describe('producer batches against real Redis', () => {
     expect(batches).toEqual([256, 44]);
     const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
     const jobs = await inbox.getJobs(['waiting']);
-    expect(jobs.map((job) => job.data.deliveries.length).sort()).toEqual([256, 44]);
-    const stored = jobs.flatMap((job) => job.data.deliveries.map((d) => d.event.deliveryId));
+    expect(jobs.map((job) => job.data.events.length).sort()).toEqual([256, 44]);
+    const stored = jobs.flatMap((job) => job.data.events.map((event) => event.deliveryId));
     expect(new Set(stored).size).toBe(300);
     await inbox.close();
     await producer.close();
   });
 
-  it('answers the second copy within one batch as a duplicate of the first, which it names', async () => {
+  it('answers the second copy within one batch as a duplicate of the first, which it names, and writes it nowhere', async () => {
     const prefix = uniquePrefix('batch');
     prefixes.push(prefix);
     const redis = connectRedis(testRedisUrl(), 'producer');
@@ -65,6 +65,10 @@ describe('producer batches against real Redis', () => {
       { id: 'a', duplicate: false },
       { id: 'a', duplicate: true },
     ]);
+    const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
+    const [job] = await inbox.getJobs(['waiting']);
+    expect(job!.data.events.map((event) => event.deliveryId)).toEqual(['a']);
+    await inbox.close();
     await producer.close();
   });
 });

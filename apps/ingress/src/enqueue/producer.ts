@@ -1,17 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { ReplyError, type Redis } from 'ioredis';
 import {
   INBOX_BATCH,
   catalog,
   dedupClaimKey,
+  inboxCopiesKey,
   jobOptions,
   type InboxBatch,
   type TrackingJob,
   type WebhookEvent,
 } from '@herohooks/contracts';
 import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
-import { defineClaims, queueClaims } from './dedup-claims';
+import { queueClaims } from './dedup-claims';
 import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
 export interface ProducerOptions {
@@ -65,7 +66,7 @@ export function createProducer(options: ProducerOptions): Producer {
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue connection error'));
   }
 
-  /** One batcher per queue: a batch is one addBulk, and a failed or late batch refuses each of its requests. */
+  /** One batcher per queue: a batch is one write, and a failed or late batch refuses each of its requests. */
   const batcherFor = <In, Out>(queue: Queue, write: (items: In[]) => Promise<Out[]>): Batcher<In, Out> =>
     createBatcher({
       maxBatch,
@@ -76,25 +77,42 @@ export function createProducer(options: ProducerOptions): Producer {
       write,
     });
 
-  defineClaims(redis);
   const deliveries = batcherFor<Delivery, Accepted>(inbox, async (items) => {
-    // One transaction: the dedup claims of every delivery and one inbox job holding them all. Either both are
-    // durable or neither is, so a delivery answered "duplicate" always has its first copy in the inbox.
+    // A copy within the batch is not written at all: it gets the answer of its first occurrence.
+    const firstIndex = new Map<string, number>();
+    const unique: Delivery[] = [];
+    for (const item of items) {
+      if (firstIndex.has(item.dedupId)) continue;
+      firstIndex.set(item.dedupId, unique.length);
+      unique.push(item);
+    }
+    // One transaction: the inbox job holding the batch, then the claims, which are written only if the job was.
+    const batchId = randomUUID();
     const transaction = (await inbox.client).multi();
-    queueClaims(
-      transaction,
-      items.map((item) => dedupClaimKey(prefix, item.dedupId)),
-      items.map((item) => item.event.deliveryId),
-      options.dedupWindowSeconds,
-    );
-    const batch: InboxBatch = { deliveries: items };
-    await new Job(inbox, INBOX_BATCH, batch, jobOptions(catalog.inbox, randomUUID())).addJob(transaction);
+    const batch: InboxBatch = { events: unique.map((item) => item.event) };
+    await new Job(inbox, INBOX_BATCH, batch, jobOptions(catalog.inbox, batchId), batchId).addJob(transaction);
+    queueClaims(transaction, {
+      jobKey: inbox.toKey(batchId),
+      copiesKey: inboxCopiesKey(prefix, batchId),
+      claimKeys: unique.map((item) => dedupClaimKey(prefix, item.dedupId)),
+      deliveryIds: unique.map((item) => item.event.deliveryId),
+      ttlSeconds: options.dedupWindowSeconds,
+    });
     const results = await transaction.exec();
-    if (!results) throw new EnqueueUnavailableError('failed');
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
-    const holders = results[0]![1] as string[];
-    return items.map((item, index) => ({ id: holders[index]!, duplicate: holders[index] !== item.event.deliveryId }));
+    const failed = results?.find(([error]) => error)?.[0];
+    if (failed) {
+      // Inside a MULTI, ioredis does not see a NOSCRIPT (Redis lost its scripts: SCRIPT FLUSH, a failover behind a
+      // proxy that kept the connection) and would send BullMQ's script by its SHA forever; a new connection makes
+      // it send the script's text again. Redis names an error's class in the first word of its reply.
+      if (failed instanceof ReplyError && failed.message.startsWith('NOSCRIPT')) redis.disconnect(true);
+      throw failed;
+    }
+    const holders = results?.[1]?.[1] as string[] | null | undefined;
+    if (!holders) throw new EnqueueUnavailableError('failed');
+    return items.map((item) => {
+      const holder = holders[firstIndex.get(item.dedupId)!]!;
+      return { id: holder, duplicate: holder !== item.event.deliveryId };
+    });
   });
 
   const trackingJobs = batcherFor<TrackingJob, void>(tracking, async (items) => {

@@ -2,11 +2,11 @@ import { PermanentError, type JobContext } from '@herohooks/worker-kit';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { classifySlackError } from './classify';
 
-// A mark must be there for every later attempt of the delivery: retries span up to ~68 min of backoff (13
-// attempts from 1 s doubling) plus time in the queue, and a stalled re-run comes within ~90 s. Two hours cover
-// that (and outlive the kit's one-hour done mark) while Redis holds only rate × 2 h marks. An attempt whose post
-// may have gone through (timeout, 5xx) keeps its mark for as long as a dead letter is likely to be replayed.
-const ATTEMPT_MARK_TTL_SECONDS = 2 * 3_600;
+// A mark must be there for every later run of the delivery: retries span up to ~68 min of backoff (13 attempts
+// from 1 s doubling) plus time in the queue, a stalled re-run comes within ~90 s, and a re-added fan-out may wait
+// behind a backlog; a day and two hours outlive the kit's one-day done mark by the retries' span. An attempt whose
+// post may have gone through (timeout, 5xx) keeps its mark for as long as a dead letter is likely to be replayed.
+const ATTEMPT_MARK_TTL_SECONDS = 26 * 3_600;
 const UNCERTAIN_ATTEMPT_MARK_TTL_SECONDS = 7 * 24 * 3_600;
 // Slack stamps a message with its own clock; this host's clock may be ahead of it.
 const CLOCK_MARGIN_MS = 60_000;
