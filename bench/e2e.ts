@@ -40,7 +40,10 @@ export interface E2ePhase {
     expiringKeysPerS: number;
     bytesPerExpiringKey: number;
     secondHalfSlopeWithoutExpiringKbPerS: number;
-    /** Second-half slope of the keys without a TTL (jobs and queue structures): what retention has to hold flat. */
+    /**
+     * Second-half slope of the keys without a TTL (job hashes and queue structures) less the unfinished jobs (the
+     * backlog, one hash each): the finished jobs kept, which is what retention has to hold flat.
+     */
     persistentKeysPerS: number;
   };
   keysSlopePerS: number;
@@ -77,7 +80,7 @@ function memoryFigures(samples: Sample[], bytesPerExpiring: number) {
     expiringKeysPerS: round(slope(samples.map((s) => ({ x: s.t, y: s.expiring }))), 1),
     bytesPerExpiringKey: Math.round(bytesPerExpiring),
     secondHalfSlopeWithoutExpiringKbPerS: round(slope(secondHalf(withoutExpiring)) / 1024, 1),
-    persistentKeysPerS: round(slope(secondHalf(samples.map((s) => ({ x: s.t, y: s.keys - s.expiring })))), 1),
+    persistentKeysPerS: round(slope(secondHalf(samples.map((s) => ({ x: s.t, y: s.keys - s.expiring - s.backlog })))), 1),
   };
 }
 

@@ -80,7 +80,7 @@ function e2eSection(results: BenchResults): string[] {
       (p) => `${p.redisMemory.expiringKeysPerS} keys/s, ${p.redisMemory.bytesPerExpiringKey} B`,
     ),
     row('Redis memory slope without them (second half, estimated)', (p) => `${p.redisMemory.secondHalfSlopeWithoutExpiringKbPerS} KB/s`),
-    row('keys without a TTL (jobs, queue structures): slope, second half', (p) => `${p.redisMemory.persistentKeysPerS} keys/s`),
+    row('finished jobs kept (keys without a TTL, less the backlog): slope, second half', (p) => `${p.redisMemory.persistentKeysPerS} keys/s`),
     row('ingress RSS MB (peak)', (p) => `${p.ingressRss.rssMb} (${p.ingressRss.peakRssMb})`),
     row('CPU cores while sending, per process', (p) =>
       Object.entries(p.cpu.processes)

@@ -59,15 +59,15 @@ export function verdicts(results: BenchResults): Verdict[] {
     }
   }
   // Flatness is judged at the highest rate the pipeline sustained (a growing backlog grows memory by itself), on
-  // what retention governs: the keys without a TTL (jobs and queue structures) must stop growing. Keys with a TTL
-  // (dedup claims, done and attempt marks) level off at rate × TTL instead, shown beside it.
+  // what retention governs: the finished jobs kept (keys without a TTL, less the unfinished jobs) must stop growing.
+  // Keys with a TTL (dedup claims, done and attempt marks) level off at rate × TTL instead, shown beside it.
   const sustained = e2e?.phases.filter((p) => p.backlog.slopePerS < 0.02 * p.ratePerSecond && p.drainS !== null).at(-1);
   if (e2e && e2e.phases.length > 0) {
     const m = sustained?.redisMemory;
     out.push({
-      target: 'Redis memory flat under sustained load: keys without a TTL (jobs) not growing (second-half slope < 1 % of the rate), at the highest sustained rate',
+      target: 'Redis memory flat under sustained load: finished jobs kept not growing (second-half slope < 1 % of the rate), at the highest sustained rate',
       figure: m
-        ? `at ${sustained.ratePerSecond}/s: jobs and structures ${m.persistentKeysPerS} keys/s; used_memory ${m.secondHalfSlopeKbPerS} KB/s, ` +
+        ? `at ${sustained.ratePerSecond}/s: finished jobs kept ${m.persistentKeysPerS} keys/s; used_memory ${m.secondHalfSlopeKbPerS} KB/s, ` +
           `of which keys with a TTL +${m.expiringKeysPerS}/s × ${m.bytesPerExpiringKey} B (they level off at rate × TTL)`
         : 'no rate was sustained',
       met: m !== undefined && Math.abs(m.persistentKeysPerS) < 0.01 * sustained!.ratePerSecond,
