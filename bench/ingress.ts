@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 // bench/ is not a workspace package: the workspace packages are imported by path.
 import { fixture } from '../packages/contracts/src/fixtures';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sign } from '../packages/signing/src/index';
+import { nodeOptionsEnv } from '../scripts/apps.mjs';
 
 export interface IngressBenchOptions {
   durationS?: number;
@@ -181,6 +182,7 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       await stopChild(naiveServer.child);
     }
     const ingressServer = await startChild('apps/ingress/dist/main.js', {
+      ...nodeOptionsEnv('ingress'),
       REDIS_URL: settings.redisUrl,
       QUEUE_PREFIX: prefix,
       IH_WEBHOOK_SECRETS: SECRET,

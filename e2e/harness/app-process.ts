@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { nodeOptionsEnv } from '../../scripts/apps.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 
 /**
- * One app run exactly as its container runs it (`node apps/<name>/dist/main.js`), with its output appended to a
+ * One app run exactly as its container runs it (`node apps/<name>/dist/main.js` with its Node.js options), with its output appended to a
  * log file so the test can read every line the run wrote.
  */
 export class AppProcess {
@@ -31,7 +32,7 @@ export class AppProcess {
   start(): void {
     const child = spawn(process.execPath, [`apps/${this.name}/dist/main.js`], {
       cwd: root,
-      env: { PATH: process.env.PATH, ...this.env },
+      env: { PATH: process.env.PATH, ...nodeOptionsEnv(this.name), ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.pipe(this.log, { end: false });
