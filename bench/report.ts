@@ -39,7 +39,7 @@ function ingressSection(results: BenchResults): string[] {
     `autocannon, ${any.connections} connections, ${any.durationS} s per server after a warm-up, every body distinct and signed at ` +
       'send time (each is a 202, not a duplicate). Each AOF mode runs on its own private redis-server; bare Fastify is ' +
       'measured again right before each ingress run, so each ratio compares two servers measured side by side. ' +
-      'The ingress runs as it ships (`apps/ingress/dist/main.js`, `LOG_LEVEL=info`); bare Fastify and the naive server ' +
+      'The ingress runs as it ships (`apps/ingress/dist/main.js` with its Node.js options, `LOG_LEVEL=info`); bare Fastify and the naive server ' +
       'run from source under tsx (its loader adds to their RSS, not to their speed). ' +
       '"naive" (`bench/naive-bullmq.ts`) verifies the HMAC, parses, and makes one BullMQ `add` per request with no ' +
       'dedup, schema, batching or logging: it calibrates what one durable write per request costs on this machine.',
@@ -93,7 +93,7 @@ function e2eSection(results: BenchResults): string[] {
     '## End to end: fixed arrival rate through every process',
     '',
     'ingress → router → worker-ledger (PostgreSQL) + worker-slack (Slack stub) + worker-email (SMTP sink), each app ' +
-      'its own process from `apps/<name>/dist` with the shipped defaults and `LOG_LEVEL=info`, on a private ' +
+      'its own process from `apps/<name>/dist` with the shipped defaults, its Node.js options (`scripts/apps.mjs`) and `LOG_LEVEL=info`, on a private ' +
       'redis-server with `appendfsync always` (the compose default). The sender is open loop (request *i* leaves at ' +
       `*i*/rate whatever the answers do), types rotate through all 11, every body distinct. A ${WARMUP_S}-s warm-up at ` +
       'the first rate runs before the measured phases and is not reported (a fresh process runs its hot paths in ' +
