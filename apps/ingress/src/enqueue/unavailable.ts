@@ -1,6 +1,9 @@
 import { BatchTimeoutError } from '@herohooks/runtime';
 
-/** Redis did not acknowledge a batch (error, or no answer within the deadline): nothing in it counts as accepted. */
+/**
+ * Redis did not acknowledge a batch (error, or no answer within the deadline): each request of it is answered 503.
+ * A batch that timed out may still have been written; the retry is then answered as a duplicate of it.
+ */
 export class EnqueueUnavailableError extends Error {
   override readonly name = 'EnqueueUnavailableError';
 
