@@ -55,6 +55,12 @@ describe('herohooks dlq', () => {
     });
   });
 
+  it('lists the deliveries an inbox dead letter holds, which a replay fans out again', async () => {
+    await makeDeadLetters(prefix, 'inbox', ['old-1']);
+    const [row] = await listed('--queue', 'inbox');
+    expect(row).toMatchObject({ id: 'old-1', type: 'new_payout_request×1', deliveryIds: ['old-1'] });
+  });
+
   it('lists one queue with --queue, as a table', async () => {
     const { status, stdout } = await run(['list', '--queue', 'slack']);
     expect(status).toBe(0);

@@ -1,4 +1,4 @@
-import type { ConsumerName } from '@herohooks/contracts';
+import { catalog, inboxEvents, type ConsumerName, type InboxJob } from '@herohooks/contracts';
 import { listDeadLetters, purgeDeadLetters, replayDeadLetter, type QueuePair } from '@herohooks/worker-kit';
 import { parseOptions } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type CommandIo } from '../command';
@@ -32,20 +32,27 @@ export interface DeadLetterRow {
   attempts: number;
   failedAt: string;
   error: string;
+  /** For an inbox dead letter (a batch): the deliveries it holds, which a replay fans out again. */
+  deliveryIds?: string[];
 }
 
 async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
   const jobs = await listDeadLetters(pair);
-  return jobs.map((job) => ({
-    id: job.id!,
-    queue: job.data.queue,
-    deadLetterQueue: pair.definition.deadLetterQueue,
-    type: job.data.name,
-    reason: job.data.reason,
-    attempts: job.data.attemptsMade,
-    failedAt: job.data.failedAt,
-    error: job.data.error.message,
-  }));
+  const isInbox = pair.definition === catalog.inbox;
+  return jobs.map((job) => {
+    const deliveryIds = isInbox ? inboxEvents(job.data.data as InboxJob).map((event) => event.deliveryId) : undefined;
+    return {
+      id: job.id!,
+      queue: job.data.queue,
+      deadLetterQueue: pair.definition.deadLetterQueue,
+      type: deliveryIds ? `${job.data.name}×${deliveryIds.length}` : job.data.name,
+      reason: job.data.reason,
+      attempts: job.data.attemptsMade,
+      failedAt: job.data.failedAt,
+      error: job.data.error.message,
+      ...(deliveryIds && { deliveryIds }),
+    };
+  });
 }
 
 async function list(io: CommandIo, consumers: ConsumerName[], json: boolean): Promise<number> {
