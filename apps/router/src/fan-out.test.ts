@@ -100,6 +100,18 @@ describe('fan-out', () => {
     expect(await ids('ledger')).toEqual(['other']);
   });
 
+  it('dead-letters an event that does not match the schema on its own, and fans the rest of its batch out', async () => {
+    await startRouter();
+    const unknownType = { ...event('new_max_bid', 'bad'), type: 'a_type_from_a_newer_release' } as never;
+    await pushBatch([event('new_max_bid', 'good'), unknownType], 'b');
+    const deadLetters = new Queue(catalog.inbox.deadLetterQueue, { connection: { url: testRedisUrl() }, prefix });
+    queues.push(deadLetters);
+    await waitFor(async () => (await deadLetters.getWaitingCount()) === 1, { label: 'one inbox dead letter' });
+    const [letter] = await deadLetters.getJobs(['waiting']);
+    expect(letter!.data).toMatchObject({ reason: 'invalid_event', data: { events: [{ deliveryId: 'bad' }] } });
+    expect(await ids('ledger')).toEqual(['good']);
+  });
+
   it('fans out a bare event left in the inbox by a release before batching', async () => {
     await startRouter();
     await queue('inbox').add('new_max_bid', event('new_max_bid', 'old'), jobOptions(catalog.inbox, 'old'));

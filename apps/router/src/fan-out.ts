@@ -1,5 +1,15 @@
-import { catalog, inboxCopiesKey, inboxEvents, jobOptions, type InboxJob } from '@herohooks/contracts';
-import type { ConsumerHandler } from '@herohooks/worker-kit';
+import {
+  INBOX_BATCH,
+  WebhookEventSchema,
+  catalog,
+  inboxCopiesKey,
+  inboxEvents,
+  jobOptions,
+  type InboxJob,
+  type WebhookEvent,
+} from '@herohooks/contracts';
+import { PermanentError, type ConsumerHandler } from '@herohooks/worker-kit';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { FlowProducer } from 'bullmq';
 import { consumersFor, type RoutingTable } from './routing';
 
@@ -12,32 +22,58 @@ export class FanOutNotWrittenError extends Error {
   }
 }
 
+const webhookEvent = TypeCompiler.Compile(WebhookEventSchema);
+
 /**
  * Fans each inbox batch out to every subscribed consumer queue with one FlowProducer.addBulk, which is one MULTI:
  * every consumer gets every event of the batch or none does. Deliveries the ingress answered as copies (listed in
  * the batch's copies hash) are left out. Each job's id is the delivery id, so a retried fan-out (router crashed
  * after the write, before completing the inbox job) adds nothing twice while the jobs are kept; the consumers'
- * own idempotency covers the rest.
+ * own idempotency covers the rest. An event that does not match the schema (e.g. a type this router does not know
+ * yet) goes back to the inbox alone, in the same write, where it fails permanently and is dead-lettered by itself.
  */
 export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<InboxJob> {
   return {
     consumer: 'inbox',
     idempotency: 'handler',
     async handle(job, ctx) {
+      const all: unknown[] = inboxEvents(job);
+      const invalid = all.filter((event) => !webhookEvent.Check(event));
+      if (invalid.length > 0 && all.length === 1) {
+        const first = webhookEvent.Errors(invalid[0]).First();
+        throw new PermanentError(`the inbox event does not match the WebhookEvent schema at ${first?.path ?? '/'}`, {
+          reason: 'invalid_event',
+        });
+      }
       // The kit's deliveryId is the inbox job's id: the batch id.
       const copies = await ctx.redis.hgetall(inboxCopiesKey(ctx.prefix, ctx.deliveryId));
-      const events = inboxEvents(job).filter((event) => !(event.deliveryId in copies));
-      const jobs = events.flatMap((event) =>
-        consumersFor(table, event.type).map((consumer) => ({
-          name: event.type,
-          queueName: catalog[consumer].queue,
-          data: event,
-          opts: jobOptions(catalog[consumer], event.deliveryId),
-        })),
+      const events = all.filter(
+        (event): event is WebhookEvent => webhookEvent.Check(event) && !(event.deliveryId in copies),
       );
+      const jobs = [
+        ...events.flatMap((event) =>
+          consumersFor(table, event.type).map((consumer) => ({
+            name: event.type,
+            queueName: catalog[consumer].queue,
+            data: event,
+            opts: jobOptions(catalog[consumer], event.deliveryId),
+          })),
+        ),
+        ...invalid.map((event, index) => ({
+          name: INBOX_BATCH,
+          queueName: catalog.inbox.queue,
+          data: { events: [event] },
+          opts: jobOptions(catalog.inbox, `${ctx.deliveryId}-invalid-${index}`),
+        })),
+      ];
       if (jobs.length > 0 && !(await flows.addBulk(jobs))) throw new FanOutNotWrittenError();
       ctx.log.info(
-        { deliveryIds: events.map((event) => event.deliveryId), copiesLeftOut: Object.keys(copies).length, jobs: jobs.length },
+        {
+          deliveryIds: events.map((event) => event.deliveryId),
+          copiesLeftOut: Object.keys(copies).length,
+          invalidSplitOff: invalid.length,
+          jobs: jobs.length,
+        },
         'fanned out',
       );
     },

@@ -1,15 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import { WebhookEventSchema, type WebhookEvent } from './events';
 
-/** One inbox job: the deliveries the ingress accepted together, written in one transaction with their claims. */
-export const InboxBatchSchema = Type.Object({ events: Type.Array(WebhookEventSchema, { minItems: 1 }) });
-
 /**
- * What the router accepts from the inbox: a batch, or one bare event as releases before batching wrote them (so
- * an inbox that was not empty at the upgrade, and its dead letters, still go out).
+ * What the kit checks of an inbox job: a batch of events, or one bare event as releases before batching wrote them
+ * (so an inbox that was not empty at the upgrade, and its dead letters, still go out). The router checks each event
+ * of a batch against WebhookEventSchema itself, so that one bad event is dead-lettered alone, not with its batch.
  */
-export const InboxJobSchema = Type.Union([InboxBatchSchema, WebhookEventSchema]);
+export const InboxJobSchema = Type.Union([
+  Type.Object({ events: Type.Array(Type.Unknown(), { minItems: 1 }) }),
+  WebhookEventSchema,
+]);
 
+/** One inbox job as the ingress writes it: the deliveries accepted together, in one transaction with their claims. */
 export interface InboxBatch {
   events: WebhookEvent[];
 }
