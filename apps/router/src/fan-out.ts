@@ -37,9 +37,13 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
     consumer: 'inbox',
     idempotency: 'handler',
     async handle(job, ctx) {
-      const all: unknown[] = inboxEvents(job);
-      const invalid = all.filter((event) => !webhookEvent.Check(event));
-      if (invalid.length > 0 && all.length === 1) {
+      const valid: WebhookEvent[] = [];
+      const invalid: unknown[] = [];
+      for (const event of inboxEvents(job) as unknown[]) {
+        if (webhookEvent.Check(event)) valid.push(event);
+        else invalid.push(event);
+      }
+      if (valid.length === 0 && invalid.length === 1) {
         const first = webhookEvent.Errors(invalid[0]).First();
         throw new PermanentError(`the inbox event does not match the WebhookEvent schema at ${first?.path ?? '/'}`, {
           reason: 'invalid_event',
@@ -47,9 +51,7 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
       }
       // The kit's deliveryId is the inbox job's id: the batch id.
       const copies = await ctx.redis.hgetall(inboxCopiesKey(ctx.prefix, ctx.deliveryId));
-      const events = all.filter(
-        (event): event is WebhookEvent => webhookEvent.Check(event) && !(event.deliveryId in copies),
-      );
+      const events = valid.filter((event) => !(event.deliveryId in copies));
       const jobs = [
         ...events.flatMap((event) =>
           consumersFor(table, event.type).map((consumer) => ({
