@@ -42,6 +42,15 @@ export interface SlackStub {
   close(): Promise<void>;
 }
 
+export interface SlackStubOptions {
+  /**
+   * What chat.postMessage keeps for conversations.history: 'messages' (default) every message whole, or
+   * 'metadata' only its channel, ts and metadata, which is what finding a post by its delivery needs (history then
+   * answers messages without text and blocks). For load tests, whose messages would otherwise pile up in memory.
+   */
+  history?: 'messages' | 'metadata';
+}
+
 interface Answer {
   outcome: string;
   status: number;
@@ -53,8 +62,8 @@ interface StoredMessage {
   channel: string;
   /** The ts in microseconds, for ordering and ranges. */
   micros: number;
-  text: unknown;
-  blocks: unknown;
+  text?: unknown;
+  blocks?: unknown;
   metadata: unknown;
 }
 
@@ -137,7 +146,10 @@ interface Rule {
   method: string;
 }
 
-export async function startSlackStub(token = 'stub-bot-token'): Promise<SlackStub> {
+export async function startSlackStub(
+  token = 'stub-bot-token',
+  { history: keep = 'messages' }: SlackStubOptions = {},
+): Promise<SlackStub> {
   const calls: StubCall[] = [];
   const rules: Rule[] = [];
   const messages: StoredMessage[] = [];
@@ -158,9 +170,9 @@ export async function startSlackStub(token = 'stub-bot-token'): Promise<SlackStu
     if (typeof body.text === 'string' && body.text.length > 40_000) return refuse('msg_too_long');
     if (!blocksAreValid(body.blocks)) return refuse('invalid_blocks');
     lastMicros = Math.max(Date.now() * 1_000, lastMicros + 1);
-    const stored = { channel: body.channel, micros: lastMicros, text: body.text, blocks: body.blocks, metadata: body.metadata };
-    messages.push(stored);
-    const ts = formatTs(stored.micros);
+    const whole = keep === 'messages' ? { text: body.text, blocks: body.blocks } : {};
+    messages.push({ channel: body.channel, micros: lastMicros, metadata: body.metadata, ...whole });
+    const ts = formatTs(lastMicros);
     return ok({ channel: body.channel, ts, message: { text: body.text, blocks: body.blocks, ts } });
   }
 

@@ -1,12 +1,11 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
-/** One message as the server received it. */
-export interface ReceivedMail {
+/** One message as the server received it, unparsed. */
+export interface RawMail {
   envelope: { from: string; to: string[] };
   /** The message exactly as sent (headers and MIME body), for checks that must not rely on a parser. */
   raw: string;
-  parsed: ParsedMail;
   /** True when the session ran over TLS (implicit, or upgraded with STARTTLS). */
   secure: boolean;
   /** The user the client authenticated as, if it did. */
@@ -15,12 +14,32 @@ export interface ReceivedMail {
   at: number;
 }
 
+/** One message as the server received it, and as mailparser reads it. */
+export interface ReceivedMail extends RawMail {
+  parsed: ParsedMail;
+}
+
 export interface SmtpSinkOptions {
   /** 'none' (default): plain SMTP, STARTTLS hidden; 'starttls': offered; 'implicit': TLS from the first byte (smtps). */
   tls?: 'none' | 'starttls' | 'implicit';
   /** Require AUTH with these credentials. */
   auth?: { user: string; pass: string };
 }
+
+/**
+ * The value of header `name` (case-insensitive) in a raw message's header section, unfolded but not
+ * MIME-decoded; undefined when the header is absent. For a sink started with `parse: false`.
+ */
+export function rawHeader(raw: string, name: string): string | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  const headers = end === -1 ? raw : raw.slice(0, end);
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // The field and the lines that continue it (they start with white space).
+  const field = new RegExp(`^${escaped}:(.*(?:\r\n[ \t].*)*)`, 'im').exec(headers);
+  return field?.[1]?.replace(/\r\n/g, '').trim();
+}
+
+const withParsed = async (mail: RawMail): Promise<ReceivedMail> => ({ ...mail, parsed: await simpleParser(mail.raw) });
 
 class SmtpReply extends Error {
   constructor(
@@ -33,15 +52,19 @@ class SmtpReply extends Error {
 
 /**
  * A real SMTP server on 127.0.0.1 that records what it receives. It can refuse recipients with a chosen reply
- * code, and it can be stopped and started again on the same port (an outage as a client sees it).
+ * code, and it can be stopped and started again on the same port (an outage as a client sees it). Each message
+ * is recorded once `read` has made a `Mail` of it (startSmtpSink: parsed, or raw with `parse: false`).
  */
-export class SmtpSink {
-  readonly messages: ReceivedMail[] = [];
+export class SmtpSink<Mail extends RawMail = ReceivedMail> {
+  readonly messages: Mail[] = [];
   private server: SMTPServer | undefined;
   private rcptReply: SmtpReply | undefined;
   private boundPort = 0;
 
-  constructor(private readonly options: SmtpSinkOptions = {}) {}
+  constructor(
+    private readonly options: SmtpSinkOptions,
+    private readonly read: (mail: RawMail) => Mail | Promise<Mail>,
+  ) {}
 
   get port(): number {
     return this.boundPort;
@@ -101,6 +124,8 @@ export class SmtpSink {
       disabledCommands: auth ? [] : ['AUTH'],
       closeTimeout: 50,
       logger: false,
+      // Every client is 127.0.0.1: a DNS query per connection (up to 1.5 s before the greeting) tells nothing.
+      disableReverseLookup: true,
       onAuth: (login, _session, callback) => {
         const ok = auth && login.username === auth.user && login.password === auth.pass;
         callback(ok ? null : new SmtpReply(535, 'Authentication failed'), ok ? { user: login.username } : undefined);
@@ -111,32 +136,36 @@ export class SmtpSink {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const at = Date.now();
-          const raw = Buffer.concat(chunks).toString('utf8');
-          simpleParser(raw).then(
-            (parsed) => {
-              this.messages.push({
-                envelope: {
-                  from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                  to: session.envelope.rcptTo.map((r) => r.address),
-                },
-                raw,
-                parsed,
-                secure: session.secure,
-                user: typeof session.user === 'string' ? session.user : undefined,
-                at,
-              });
-              callback();
+          const mail: RawMail = {
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
             },
-            (error: Error) => callback(error),
-          );
+            raw: Buffer.concat(chunks).toString('utf8'),
+            secure: session.secure,
+            user: typeof session.user === 'string' ? session.user : undefined,
+            at,
+          };
+          Promise.resolve(mail)
+            .then(this.read)
+            .then((read) => {
+              this.messages.push(read);
+              callback();
+            }, callback);
         });
       },
     };
   }
 }
 
-export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-  const sink = new SmtpSink(options);
+/**
+ * Starts a sink on a free port. Every message is parsed (`parsed`), unless `parse: false`: then it is kept
+ * raw, for load generators that need only a header (rawHeader) and the arrival time of each message.
+ */
+export function startSmtpSink(options: SmtpSinkOptions & { parse: false }): Promise<SmtpSink<RawMail>>;
+export function startSmtpSink(options?: SmtpSinkOptions): Promise<SmtpSink>;
+export async function startSmtpSink({ parse = true, ...options }: SmtpSinkOptions & { parse?: boolean } = {}) {
+  const sink = parse ? new SmtpSink(options, withParsed) : new SmtpSink(options, (mail) => mail);
   await sink.start();
   return sink;
 }
