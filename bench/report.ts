@@ -36,15 +36,23 @@ function ingressSection(results: BenchResults): string[] {
   return [
     '## Ingress: accepted webhooks/s, one process, beside bare Fastify',
     '',
-    `autocannon, ${any.connections} connections, ${any.durationS} s per server after a warm-up, every body distinct and signed at ` +
-      'send time (each is a 202, not a duplicate). Each AOF mode runs on its own private redis-server; bare Fastify is ' +
-      'measured again right before each ingress run, so each ratio compares two servers measured side by side. ' +
+    `autocannon, ${any.connections} connections, every body distinct and signed at send time (each is a 202, not a ` +
+      'duplicate). Each AOF mode runs on its own private redis-server. The three servers run side by side, in ' +
+      `${any.rounds} rounds of ${any.roundS} s per server after a warm-up (bare, naive, ingress, then the reverse order), ` +
+      "and a ratio is the median of the rounds' ratios, so a burst of other load on this shared machine lands in one " +
+      'round rather than in one server\'s whole figure; req/s is the mean over the rounds, p99 the worst round. ' +
       'The ingress runs as it ships (`apps/ingress/dist/main.js` with its Node.js options, `LOG_LEVEL=info`); bare Fastify and the naive server ' +
       'run from source under tsx (its loader adds to their RSS, not to their speed). ' +
       '"naive" (`bench/naive-bullmq.ts`) verifies the HMAC, parses, and makes one BullMQ `add` per request with no ' +
       'dedup, schema, batching or logging: it calibrates what one durable write per request costs on this machine.',
     '',
     table(['Redis AOF', 'server', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'answers', 'ratio'], rows),
+    '',
+    ...Object.entries(ingress).map(
+      ([mode, run]) =>
+        `Rounds, AOF ${mode}: ingress/bare ${run.roundRatios.join(', ')}; req/s bare ${run.bare.roundRps.join(', ')}, ` +
+        `naive ${run.naive.roundRps.join(', ')}, ingress ${run.roundRps.join(', ')}.`,
+    ),
     '',
     'Reading it: on these 2-core machines the load generator, Redis and the server share the cores, so every server ' +
       'here is CPU-bound. The ingress does per request what the naive server does plus a dedup claim (a SHA-256 of ' +
