@@ -1,4 +1,11 @@
-import { catalog, jobOptions, type ConsumerName, type WebhookEvent } from '@herohooks/contracts';
+import {
+  INBOX_BATCH,
+  catalog,
+  jobOptions,
+  type ConsumerName,
+  type InboxBatch,
+  type WebhookEvent,
+} from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger } from '@herohooks/runtime';
 import { PermanentError, openQueuePair, startConsumer } from '@herohooks/worker-kit';
@@ -18,15 +25,22 @@ export function sampleEvent(deliveryId: string): WebhookEvent<'new_payout_reques
   };
 }
 
+/** A job as it is written to a consumer queue. */
+interface SourceJob {
+  name: string;
+  data: unknown;
+  id: string;
+}
+
 /**
  * Real dead letters the way production makes them: the consumer's worker runs a handler that fails
  * permanently, so each job is failed in its queue and lands in the consumer's dead-letter queue.
  */
-export async function makeDeadLetters(
+async function failPermanently(
   prefix: string,
   consumer: WebhookConsumer,
-  deliveryIds: readonly string[],
-  reason = 'test_failure',
+  jobs: readonly SourceJob[],
+  reason: string,
 ): Promise<void> {
   const running = await startConsumer(
     {
@@ -41,16 +55,37 @@ export async function makeDeadLetters(
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
   const pair = openQueuePair(consumer, redis, prefix);
   try {
-    const events = deliveryIds.map(sampleEvent);
     await pair.source.addBulk(
-      events.map((event) => ({ name: event.type, data: event, opts: jobOptions(catalog[consumer], event.deliveryId) })),
+      jobs.map((job) => ({ name: job.name, data: job.data, opts: jobOptions(catalog[consumer], job.id) })),
     );
-    await waitFor(async () => (await pair.deadLetters.getWaitingCount()) >= deliveryIds.length, {
-      label: `${deliveryIds.length} dead letters in ${catalog[consumer].deadLetterQueue}`,
+    await waitFor(async () => (await pair.deadLetters.getWaitingCount()) >= jobs.length, {
+      label: `${jobs.length} dead letters in ${catalog[consumer].deadLetterQueue}`,
     });
   } finally {
     await running.close();
     await pair.close();
     redis.disconnect();
   }
+}
+
+/** One dead letter per delivery id, each job holding one sample event (job id = delivery id). */
+export async function makeDeadLetters(
+  prefix: string,
+  consumer: WebhookConsumer,
+  deliveryIds: readonly string[],
+  reason = 'test_failure',
+): Promise<void> {
+  const jobs = deliveryIds.map(sampleEvent).map((event) => ({ name: event.type, data: event, id: event.deliveryId }));
+  await failPermanently(prefix, consumer, jobs, reason);
+}
+
+/** One inbox dead letter holding a batch as the ingress writes it: job id = the batch id, one sample event per id. */
+export async function makeInboxBatchDeadLetter(
+  prefix: string,
+  batchId: string,
+  deliveryIds: readonly string[],
+  reason = 'test_failure',
+): Promise<void> {
+  const batch: InboxBatch = { events: deliveryIds.map(sampleEvent) };
+  await failPermanently(prefix, 'inbox', [{ name: INBOX_BATCH, data: batch, id: batchId }], reason);
 }

@@ -63,8 +63,9 @@ export function openQueuePair(consumer: ConsumerName, connection: ConnectionOpti
   };
 }
 
-export async function listDeadLetters(pair: QueuePair, limit = 1_000): Promise<Job<DeadLetter>[]> {
-  return pair.deadLetters.getJobs(['waiting', 'paused', 'prioritized'], 0, limit - 1, true);
+/** Up to `limit` dead letters (oldest first) from `start`; page on with start += limit until a page is empty. */
+export async function listDeadLetters(pair: QueuePair, limit = 1_000, start = 0): Promise<Job<DeadLetter>[]> {
+  return pair.deadLetters.getJobs(['waiting', 'paused', 'prioritized'], start, start + limit - 1, true);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { catalog } from '@herohooks/contracts';
+import { INBOX_BATCH, catalog, inboxEvents, type InboxJob } from '@herohooks/contracts';
 import { captureIo } from '@herohooks/testing/capture-io';
-import { makeDeadLetters } from '@herohooks/testing/dead-letters';
+import { makeDeadLetters, makeInboxBatchDeadLetter } from '@herohooks/testing/dead-letters';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { openQueuePair, type QueuePair } from '@herohooks/worker-kit';
 import { Redis } from 'ioredis';
@@ -11,7 +11,7 @@ import { dlq, type DeadLetterRow } from './dlq';
 describe('herohooks dlq', () => {
   let prefix: string;
   let redis: Redis;
-  let pairs: Record<'slack' | 'email' | 'ledger', QueuePair>;
+  let pairs: Record<'inbox' | 'slack' | 'email' | 'ledger', QueuePair>;
   const run = async (argv: string[]) => {
     const capture = captureIo({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix });
     const status = await runCli(['dlq', ...argv], [dlq], capture.io);
@@ -30,6 +30,7 @@ describe('herohooks dlq', () => {
     ]);
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     pairs = {
+      inbox: openQueuePair('inbox', redis, prefix),
       slack: openQueuePair('slack', redis, prefix),
       email: openQueuePair('email', redis, prefix),
       ledger: openQueuePair('ledger', redis, prefix),
@@ -109,10 +110,57 @@ describe('herohooks dlq', () => {
     expect(await pairs.slack.source.getFailedCount()).toBe(2);
   });
 
-  it('exits 1 when the id is in no dead-letter queue', async () => {
-    const { status, stderr } = await run(['replay', '--id', 'no-such-delivery']);
+  it.each(['replay', 'purge'])('%s exits 1 when the id is in no dead-letter queue nor inbox batch', async (verb) => {
+    await makeInboxBatchDeadLetter(prefix, 'batch-1', ['in-1', 'in-2']);
+    const { status, stderr } = await run([verb, '--id', 'no-such-delivery']);
     expect(status).toBe(1);
     expect(stderr).toMatch(/no dead letter with id no-such-delivery/);
+    expect(await listed()).toHaveLength(5);
+  });
+
+  describe('--id of a delivery inside a dead-lettered inbox batch', () => {
+    beforeEach(() => makeInboxBatchDeadLetter(prefix, 'batch-1', ['in-1', 'in-2', 'in-3']));
+
+    it('replay puts the whole batch back on the inbox under its batch id and says what else it holds', async () => {
+      const { status, stdout } = await run(['replay', '--id', 'in-2']);
+      expect(status).toBe(0);
+      expect(stdout).toBe(
+        `replayed 1 dead letter (${catalog.inbox.queue}: 1)\n` +
+          'delivery in-2 is in inbox batch batch-1, which holds 2 other deliveries: replayed the batch\n',
+      );
+      const job = await pairs.inbox.source.getJob('batch-1');
+      expect(await job!.getState()).toBe('waiting');
+      expect(job!.name).toBe(INBOX_BATCH);
+      const deliveryIds = inboxEvents(job!.data as InboxJob).map((event) => event.deliveryId);
+      expect(deliveryIds).toEqual(['in-1', 'in-2', 'in-3']);
+      expect(await pairs.inbox.deadLetters.getJob('batch-1')).toBeUndefined();
+      expect(await listed()).toHaveLength(4);
+    });
+
+    it('purge refuses a batch that holds other deliveries, changes nothing, and names the batch id', async () => {
+      const { status, stdout, stderr } = await run(['purge', '--id', 'in-2']);
+      expect(status).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        'delivery in-2 is in inbox batch batch-1, which holds 2 other deliveries: a purge by delivery id would drop ' +
+          'them too, so nothing was purged; to drop the whole batch: herohooks dlq purge --queue inbox --id batch-1\n',
+      );
+      expect(await listed()).toHaveLength(5);
+      expect((await run(['purge', '--queue', 'inbox', '--id', 'batch-1'])).status).toBe(0);
+      expect(await listed('--queue', 'inbox')).toEqual([]);
+    });
+
+    it('purge drops a batch that holds only that delivery', async () => {
+      await makeInboxBatchDeadLetter(prefix, 'batch-2', ['alone']);
+      const { status, stdout } = await run(['purge', '--queue', 'inbox', '--id', 'alone']);
+      expect(status).toBe(0);
+      expect(stdout).toBe(
+        `purged 1 dead letter (${catalog.inbox.queue}: 1)\n` +
+          'delivery alone is in inbox batch batch-2, which holds no other delivery: purged the batch\n',
+      );
+      expect((await listed('--queue', 'inbox')).map((row) => row.id)).toEqual(['batch-1']);
+      expect(await pairs.inbox.source.getJobState('batch-2')).toBe('failed');
+    });
   });
 
   it.each([

@@ -1,5 +1,11 @@
 import { catalog, inboxEvents, type ConsumerName, type InboxJob } from '@herohooks/contracts';
-import { listDeadLetters, purgeDeadLetters, replayDeadLetter, type QueuePair } from '@herohooks/worker-kit';
+import {
+  listDeadLetters,
+  purgeDeadLetters,
+  replayDeadLetter,
+  type DeadLetter,
+  type QueuePair,
+} from '@herohooks/worker-kit';
 import { parseOptions } from '../args';
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Command, type CommandIo } from '../command';
 import { selectConsumers, withQueuePairs } from '../queue-pairs';
@@ -36,11 +42,14 @@ export interface DeadLetterRow {
   deliveryIds?: string[];
 }
 
+/** The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them. */
+const deliveryIdsOf = (letter: DeadLetter) => inboxEvents(letter.data as InboxJob).map((event) => event.deliveryId);
+
 async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
   const jobs = await listDeadLetters(pair);
   const isInbox = pair.definition === catalog.inbox;
   return jobs.map((job) => {
-    const deliveryIds = isInbox ? inboxEvents(job.data.data as InboxJob).map((event) => event.deliveryId) : undefined;
+    const deliveryIds = isInbox ? deliveryIdsOf(job.data) : undefined;
     return {
       id: job.id!,
       queue: job.data.queue,
@@ -68,12 +77,45 @@ async function list(io: CommandIo, consumers: ConsumerName[], json: boolean): Pr
   return EXIT_OK;
 }
 
-/** One dead letter by id, or every dead letter in batches until the queue is empty; returns how many were handled. */
-async function eachDeadLetter(pair: QueuePair, id: string | undefined, act: (jobId: string) => Promise<boolean>) {
-  if (id !== undefined) return (await act(id)) ? 1 : 0;
+/** A dead letter that --id names; `batch` when it is an inbox batch found by the id of a delivery it holds. */
+interface Target {
+  jobId: string;
+  /** Every delivery of that batch, the named one included. */
+  batch?: string[];
+}
+
+const PAGE = 1_000;
+
+/**
+ * The dead letters `id` names in one queue: the one whose job id it is (a delivery id in a consumer queue) or, in
+ * the inbox, whose id is a batch id, failing that the inbox batches that hold a delivery with that id.
+ */
+async function targetsOf(pair: QueuePair, id: string): Promise<Target[]> {
+  if (await pair.deadLetters.getJob(id)) return [{ jobId: id }];
+  if (pair.definition !== catalog.inbox) return [];
+  const targets: Target[] = [];
+  for (let start = 0; ; start += PAGE) {
+    const page = await listDeadLetters(pair, PAGE, start);
+    if (page.length === 0) return targets;
+    for (const job of page) {
+      const batch = deliveryIdsOf(job.data);
+      if (batch.includes(id)) targets.push({ jobId: job.id!, batch });
+    }
+  }
+}
+
+/** Acts on each job id in turn; returns how many were handled. */
+async function actOnEach(jobIds: readonly string[], act: (jobId: string) => Promise<boolean>) {
   let handled = 0;
-  for (let batch = await listDeadLetters(pair); batch.length > 0; batch = await listDeadLetters(pair)) {
-    for (const job of batch) if (await act(job.id!)) handled += 1;
+  for (const jobId of jobIds) if (await act(jobId)) handled += 1;
+  return handled;
+}
+
+/** Every dead letter of the queue, a page at a time until it is empty; returns how many were handled. */
+async function eachDeadLetter(pair: QueuePair, act: (jobId: string) => Promise<boolean>) {
+  let handled = 0;
+  for (let page = await listDeadLetters(pair); page.length > 0; page = await listDeadLetters(pair)) {
+    handled += await actOnEach(page.map((job) => job.id!), act);
   }
   return handled;
 }
@@ -83,20 +125,48 @@ const actions = {
   purge: { done: 'purged', act: async (pair: QueuePair, jobId: string) => (await purgeDeadLetters(pair, [jobId])) > 0 },
 };
 
+/** What else an inbox batch holds besides the delivery named. */
+const others = (batch: readonly string[]) =>
+  batch.length === 1 ? 'no other delivery' : `${batch.length - 1} other deliver${batch.length === 2 ? 'y' : 'ies'}`;
+
 async function change(io: CommandIo, action: keyof typeof actions, { consumers, id }: Selection): Promise<number> {
   const { done, act } = actions[action];
-  const handledIn = async (pair: QueuePair) =>
-    [pair.definition.queue, await eachDeadLetter(pair, id, (jobId) => act(pair, jobId))] as const;
-  const counts = await withQueuePairs(io.env, consumers, (pairs) => Promise.all(pairs.map(handledIn)));
-  const touched = counts.filter(([, n]) => n > 0);
-  const total = touched.reduce((sum, [, n]) => sum + n, 0);
-  if (id !== undefined && total === 0) {
-    io.stderr.write(`no dead letter with id ${id} in ${consumers.length === 1 ? consumers[0] : 'any queue'}\n`);
-    return EXIT_FAILURE;
-  }
-  const detail = touched.map(([queue, n]) => `${queue}: ${n}`).join(', ');
-  io.stdout.write(`${done} ${total} dead letter${total === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}\n`);
-  return EXIT_OK;
+  return withQueuePairs(io.env, consumers, async (pairs) => {
+    const plans = await Promise.all(
+      pairs.map(async (pair) => ({ pair, targets: id === undefined ? undefined : await targetsOf(pair, id) })),
+    );
+    const batches = plans
+      .flatMap(({ targets }) => targets ?? [])
+      .filter((target): target is Required<Target> => target.batch !== undefined);
+    // A purge cannot be undone, and the other deliveries of a dead-lettered batch exist nowhere else.
+    const shared = action === 'purge' ? batches.find((target) => target.batch.length > 1) : undefined;
+    if (shared) {
+      io.stderr.write(
+        `delivery ${id} is in inbox batch ${shared.jobId}, which holds ${others(shared.batch)}: a purge by ` +
+          `delivery id would drop them too, so nothing was purged; to drop the whole batch: ` +
+          `herohooks dlq purge --queue inbox --id ${shared.jobId}\n`,
+      );
+      return EXIT_FAILURE;
+    }
+    const handledIn = async ({ pair, targets }: (typeof plans)[number]) => {
+      const actOn = (jobId: string) => act(pair, jobId);
+      const handled = targets ? actOnEach(targets.map((target) => target.jobId), actOn) : eachDeadLetter(pair, actOn);
+      return [pair.definition.queue, await handled] as const;
+    };
+    const counts = await Promise.all(plans.map(handledIn));
+    const touched = counts.filter(([, n]) => n > 0);
+    const total = touched.reduce((sum, [, n]) => sum + n, 0);
+    if (id !== undefined && total === 0) {
+      io.stderr.write(`no dead letter with id ${id} in ${consumers.length === 1 ? consumers[0] : 'any queue'}\n`);
+      return EXIT_FAILURE;
+    }
+    const detail = touched.map(([queue, n]) => `${queue}: ${n}`).join(', ');
+    io.stdout.write(`${done} ${total} dead letter${total === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}\n`);
+    for (const { jobId, batch } of batches) {
+      io.stdout.write(`delivery ${id} is in inbox batch ${jobId}, which holds ${others(batch)}: ${done} the batch\n`);
+    }
+    return EXIT_OK;
+  });
 }
 
 interface TargetOptions {
