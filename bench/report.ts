@@ -65,6 +65,22 @@ function ingressSection(results: BenchResults): string[] {
   ];
 }
 
+/** Test equipment that shares the machine with the pipeline: not part of what a delivery costs. */
+const equipment = new Set(['bench', 'stubs']);
+
+/**
+ * CPU per delivery of the pipeline's own processes while sending. A backlog that grew during the phase was work
+ * not yet done, so where it grew the figure understates the cost.
+ */
+function pipelineCpuMsPerDelivery(phase: E2ePhase): { total: number; processes: Record<string, number> } {
+  const msPer = (cores: number) => Math.round((cores / phase.send.sentPerS) * 1000 * 100) / 100;
+  const own = Object.entries(phase.cpu.processes).filter(([name]) => !equipment.has(name));
+  return {
+    total: msPer(own.reduce((sum, [, cores]) => sum + cores, 0)),
+    processes: Object.fromEntries(own.map(([name, cores]) => [name, msPer(cores)])),
+  };
+}
+
 function e2eSection(results: BenchResults): string[] {
   const e2e = results.e2e;
   if (!e2e) return [];
@@ -96,6 +112,12 @@ function e2eSection(results: BenchResults): string[] {
         .join(', '),
     ),
     row('CPU cores: ours / whole machine', (p) => `${p.cpu.ours} / ${p.cpu.machine}`),
+    row('pipeline CPU ms per delivery sent (without sender and stubs)', (p) => {
+      const perDelivery = pipelineCpuMsPerDelivery(p);
+      return `${perDelivery.total} (${Object.entries(perDelivery.processes)
+        .map(([name, ms]) => `${name} ${ms}`)
+        .join(', ')}); at most ~${Math.floor(2_000 / perDelivery.total)}/s on 2 idle cores`;
+    }),
   ];
   return [
     '## End to end: fixed arrival rate through every process',
