@@ -2,11 +2,9 @@ import { connectRedis, createLogger, loadEnv } from '@herohooks/runtime';
 import { buildApp } from './app';
 import { createProducer } from './enqueue/producer';
 import { IngressEnv, ingressConfig } from './env';
-import { limitHeapGrowth } from './heap';
 import { createMetrics, observeBatch } from './http/metrics';
 import { closeOnSignals, listen } from './server';
 
-limitHeapGrowth();
 const env = loadEnv(IngressEnv);
 const logger = createLogger('ingress', env.LOG_LEVEL, env.LOG_FORMAT);
 const metrics = createMetrics();
