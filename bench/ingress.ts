@@ -89,7 +89,10 @@ async function startChild(script: string, env: Record<string, string>): Promise<
       )
     )
       return { child, url };
-    if (Date.now() > deadline) throw new Error(`${script} did not answer /healthz within 20 s`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${script} did not answer /healthz within 20 s`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -178,7 +181,7 @@ const ratios = (server: Server, bare: Server) =>
   server.results.map((result, i) => round2(result.requests.average / bare.results[i]!.requests.average));
 
 /**
- * The three servers run side by side in rounds (bare, naive, ingress, then the reverse order, and so on), each
+ * The three servers are started once and take turns in rounds (bare, naive, ingress, then the reverse order), each
  * round a few seconds per server, and the ratio is the median of the per-round ratios: on a shared machine a
  * burst of someone else's load then lands in one round instead of in one server's whole measurement.
  */
@@ -213,7 +216,7 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       LOG_LEVEL: settings.logLevel,
     });
     const servers = [bare, naive, ingress];
-    for (const server of servers) await load(server.url, settings.warmupS, settings.connections);
+    if (settings.warmupS > 0) for (const server of servers) await load(server.url, settings.warmupS, settings.connections);
     for (let round = 0; round < settings.rounds; round++) {
       for (const server of round % 2 ? [...servers].reverse() : servers) {
         server.results.push(await load(server.url, settings.roundS, settings.connections));

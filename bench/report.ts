@@ -37,7 +37,7 @@ function ingressSection(results: BenchResults): string[] {
     '## Ingress: accepted webhooks/s, one process, beside bare Fastify',
     '',
     `autocannon, ${any.connections} connections, every body distinct and signed at send time (each is a 202, not a ` +
-      'duplicate). Each AOF mode runs on its own private redis-server. The three servers run side by side, in ' +
+      'duplicate). Each AOF mode runs on its own private redis-server. The three servers are started once and take turns, in ' +
       `${any.rounds} rounds of ${any.roundS} s per server after a warm-up (bare, naive, ingress, then the reverse order), ` +
       "and a ratio is the median of the rounds' ratios, so a burst of other load on this shared machine lands in one " +
       'round rather than in one server\'s whole figure; req/s is the mean over the rounds, p99 the worst round. ' +
@@ -74,7 +74,7 @@ const equipment = new Set(['bench', 'stubs']);
  */
 function pipelineCpuMsPerDelivery(phase: E2ePhase): { total: number; processes: Record<string, number> } {
   const msPer = (cores: number) => Math.round((cores / phase.send.sentPerS) * 1000 * 100) / 100;
-  const own = Object.entries(phase.cpu.processes).filter(([name]) => !equipment.has(name));
+  const own = Object.entries(phase.cpu.processes).filter(([name, cores]) => !equipment.has(name) && Number.isFinite(cores));
   return {
     total: msPer(own.reduce((sum, [, cores]) => sum + cores, 0)),
     processes: Object.fromEntries(own.map(([name, cores]) => [name, msPer(cores)])),
@@ -112,11 +112,11 @@ function e2eSection(results: BenchResults): string[] {
         .join(', '),
     ),
     row('CPU cores: ours / whole machine', (p) => `${p.cpu.ours} / ${p.cpu.machine}`),
-    row('pipeline CPU ms per delivery sent (without sender and stubs)', (p) => {
+    row('CPU ms per delivery sent: our processes without sender and stubs (PostgreSQL not counted)', (p) => {
       const perDelivery = pipelineCpuMsPerDelivery(p);
       return `${perDelivery.total} (${Object.entries(perDelivery.processes)
         .map(([name, ms]) => `${name} ${ms}`)
-        .join(', ')}); at most ~${Math.floor(2_000 / perDelivery.total)}/s on 2 idle cores`;
+        .join(', ')})${p.backlog.slopePerS > 0.02 * p.ratePerSecond ? ', understated: the backlog grew' : ''}`;
     }),
   ];
   return [
@@ -237,7 +237,7 @@ export function renderMarkdown(results: BenchResults, info: RunInfo): string {
     '```sh',
     'pnpm bench                 # everything (builds the apps first), about 5 minutes',
     'pnpm bench --only ingress  # or e2e, growth, ledger',
-    'node --import tsx bench/ingress.ts 10   # one part alone, prints its own table',
+    'node --import tsx bench/ingress.ts 4    # one part alone (4 rounds), prints its own table',
     'node --import tsx bench/ledger.ts 5000',
     '```',
     '',
