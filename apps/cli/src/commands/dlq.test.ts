@@ -2,7 +2,7 @@ import { INBOX_BATCH, catalog, inboxEvents, type InboxJob } from '@herohooks/con
 import { captureIo } from '@herohooks/testing/capture-io';
 import { makeDeadLetters, makeInboxBatchDeadLetter } from '@herohooks/testing/dead-letters';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
-import { openQueuePair, type QueuePair } from '@herohooks/worker-kit';
+import { deadLetterJobOptions, openQueuePair, type DeadLetter, type QueuePair } from '@herohooks/worker-kit';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli';
@@ -160,6 +160,41 @@ describe('herohooks dlq', () => {
       );
       expect((await listed('--queue', 'inbox')).map((row) => row.id)).toEqual(['batch-1']);
       expect(await pairs.inbox.source.getJobState('batch-2')).toBe('failed');
+    });
+
+    it('reads past malformed inbox dead letters, which list still shows with the ids it can read', async () => {
+      const malformed = (jobId: string, data: unknown): DeadLetter => ({
+        consumer: 'inbox',
+        queue: catalog.inbox.queue,
+        jobId,
+        name: INBOX_BATCH,
+        data,
+        reason: 'invalid_payload',
+        error: { name: 'PermanentError', message: 'malformed' },
+        attemptsMade: 1,
+        enqueuedAt: new Date().toISOString(),
+        failedAt: new Date().toISOString(),
+      });
+      const letters = {
+        'bad-null': null,
+        'bad-text': 'not an inbox job',
+        'bad-events': { events: 'not an array' },
+        'bad-some': { events: [null, 42, { deliveryId: 7 }, { deliveryId: 'in-9' }] },
+      };
+      for (const [jobId, data] of Object.entries(letters)) {
+        await pairs.inbox.deadLetters.add(INBOX_BATCH, malformed(jobId, data), { ...deadLetterJobOptions, jobId });
+      }
+      const { status, stdout } = await run(['replay', '--id', 'in-2']);
+      expect(status).toBe(0);
+      expect(stdout).toMatch(/^replayed 1 dead letter .*\ndelivery in-2 is in inbox batch batch-1,/);
+      expect(await pairs.inbox.source.getJobState('batch-1')).toBe('waiting');
+      const rows = await listed('--queue', 'inbox');
+      expect(Object.fromEntries(rows.map((row) => [row.id, row.deliveryIds]))).toEqual({
+        'bad-null': [],
+        'bad-text': [],
+        'bad-events': [],
+        'bad-some': ['in-9'],
+      });
     });
   });
 

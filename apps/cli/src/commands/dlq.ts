@@ -1,4 +1,4 @@
-import { catalog, inboxEvents, type ConsumerName, type InboxJob } from '@herohooks/contracts';
+import { catalog, type ConsumerName } from '@herohooks/contracts';
 import {
   listDeadLetters,
   purgeDeadLetters,
@@ -42,8 +42,18 @@ export interface DeadLetterRow {
   deliveryIds?: string[];
 }
 
-/** The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them. */
-const deliveryIdsOf = (letter: DeadLetter) => inboxEvents(letter.data as InboxJob).map((event) => event.deliveryId);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them.
+ * Malformed jobs land in the DLQ, so data or events that are not objects, or lack a string deliveryId, are skipped.
+ */
+function deliveryIdsOf(letter: DeadLetter): string[] {
+  if (!isObject(letter.data)) return [];
+  const events: unknown = 'events' in letter.data ? letter.data.events : [letter.data];
+  if (!Array.isArray(events)) return [];
+  return events.flatMap((event) => (isObject(event) && typeof event.deliveryId === 'string' ? [event.deliveryId] : []));
+}
 
 async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
   const jobs = await listDeadLetters(pair);
@@ -77,14 +87,15 @@ async function list(io: CommandIo, consumers: ConsumerName[], json: boolean): Pr
   return EXIT_OK;
 }
 
-/** A dead letter that --id names; `batch` when it is an inbox batch found by the id of a delivery it holds. */
+/** A dead letter that --id names; `deliveryIds` when it is an inbox batch found by the id of a delivery it holds. */
 interface Target {
   jobId: string;
   /** Every delivery of that batch, the named one included. */
-  batch?: string[];
+  deliveryIds?: string[];
 }
 
-const PAGE = 1_000;
+/** Dead letters a page of the inbox scan: a batch holds up to 256 events, so 1,000 could be hundreds of MB. */
+const INBOX_PAGE = 100;
 
 /**
  * The dead letters `id` names in one queue: the one whose job id it is (a delivery id in a consumer queue) or, in
@@ -94,20 +105,20 @@ async function targetsOf(pair: QueuePair, id: string): Promise<Target[]> {
   if (await pair.deadLetters.getJob(id)) return [{ jobId: id }];
   if (pair.definition !== catalog.inbox) return [];
   const targets: Target[] = [];
-  for (let start = 0; ; start += PAGE) {
-    const page = await listDeadLetters(pair, PAGE, start);
+  for (let start = 0; ; start += INBOX_PAGE) {
+    const page = await listDeadLetters(pair, INBOX_PAGE, start);
     if (page.length === 0) return targets;
     for (const job of page) {
-      const batch = deliveryIdsOf(job.data);
-      if (batch.includes(id)) targets.push({ jobId: job.id!, batch });
+      const deliveryIds = deliveryIdsOf(job.data);
+      if (deliveryIds.includes(id)) targets.push({ jobId: job.id!, deliveryIds });
     }
   }
 }
 
-/** Acts on each job id in turn; returns how many were handled. */
-async function actOnEach(jobIds: readonly string[], act: (jobId: string) => Promise<boolean>) {
-  let handled = 0;
-  for (const jobId of jobIds) if (await act(jobId)) handled += 1;
+/** Acts on each target in turn; returns those handled (not those removed meanwhile). */
+async function actOnEach(targets: readonly Target[], act: (jobId: string) => Promise<boolean>) {
+  const handled: Target[] = [];
+  for (const target of targets) if (await act(target.jobId)) handled.push(target);
   return handled;
 }
 
@@ -115,7 +126,7 @@ async function actOnEach(jobIds: readonly string[], act: (jobId: string) => Prom
 async function eachDeadLetter(pair: QueuePair, act: (jobId: string) => Promise<boolean>) {
   let handled = 0;
   for (let page = await listDeadLetters(pair); page.length > 0; page = await listDeadLetters(pair)) {
-    handled += await actOnEach(page.map((job) => job.id!), act);
+    handled += (await actOnEach(page.map((job) => ({ jobId: job.id! })), act)).length;
   }
   return handled;
 }
@@ -126,8 +137,10 @@ const actions = {
 };
 
 /** What else an inbox batch holds besides the delivery named. */
-const others = (batch: readonly string[]) =>
-  batch.length === 1 ? 'no other delivery' : `${batch.length - 1} other deliver${batch.length === 2 ? 'y' : 'ies'}`;
+const otherDeliveries = (deliveryIds: readonly string[]) =>
+  deliveryIds.length === 1
+    ? 'no other delivery'
+    : `${deliveryIds.length - 1} other deliver${deliveryIds.length === 2 ? 'y' : 'ies'}`;
 
 async function change(io: CommandIo, action: keyof typeof actions, { consumers, id }: Selection): Promise<number> {
   const { done, act } = actions[action];
@@ -135,35 +148,39 @@ async function change(io: CommandIo, action: keyof typeof actions, { consumers, 
     const plans = await Promise.all(
       pairs.map(async (pair) => ({ pair, targets: id === undefined ? undefined : await targetsOf(pair, id) })),
     );
-    const batches = plans
+    const batchTargets = plans
       .flatMap(({ targets }) => targets ?? [])
-      .filter((target): target is Required<Target> => target.batch !== undefined);
+      .filter((target): target is Required<Target> => target.deliveryIds !== undefined);
     // A purge cannot be undone, and the other deliveries of a dead-lettered batch exist nowhere else.
-    const shared = action === 'purge' ? batches.find((target) => target.batch.length > 1) : undefined;
-    if (shared) {
+    const sharedBatch = action === 'purge' ? batchTargets.find((target) => target.deliveryIds.length > 1) : undefined;
+    if (sharedBatch) {
       io.stderr.write(
-        `delivery ${id} is in inbox batch ${shared.jobId}, which holds ${others(shared.batch)}: a purge by ` +
-          `delivery id would drop them too, so nothing was purged; to drop the whole batch: ` +
-          `herohooks dlq purge --queue inbox --id ${shared.jobId}\n`,
+        `delivery ${id} is in inbox batch ${sharedBatch.jobId}, which holds ` +
+          `${otherDeliveries(sharedBatch.deliveryIds)}: a purge by delivery id would drop them too, so nothing was ` +
+          `purged; to drop the whole batch: herohooks dlq purge --queue inbox --id ${sharedBatch.jobId}\n`,
       );
       return EXIT_FAILURE;
     }
     const handledIn = async ({ pair, targets }: (typeof plans)[number]) => {
       const actOn = (jobId: string) => act(pair, jobId);
-      const handled = targets ? actOnEach(targets.map((target) => target.jobId), actOn) : eachDeadLetter(pair, actOn);
-      return [pair.definition.queue, await handled] as const;
+      const handled = targets ? await actOnEach(targets, actOn) : [];
+      const n = targets ? handled.length : await eachDeadLetter(pair, actOn);
+      return { queue: pair.definition.queue, n, handled };
     };
-    const counts = await Promise.all(plans.map(handledIn));
-    const touched = counts.filter(([, n]) => n > 0);
-    const total = touched.reduce((sum, [, n]) => sum + n, 0);
+    const results = await Promise.all(plans.map(handledIn));
+    const touched = results.filter(({ n }) => n > 0);
+    const total = touched.reduce((sum, { n }) => sum + n, 0);
     if (id !== undefined && total === 0) {
       io.stderr.write(`no dead letter with id ${id} in ${consumers.length === 1 ? consumers[0] : 'any queue'}\n`);
       return EXIT_FAILURE;
     }
-    const detail = touched.map(([queue, n]) => `${queue}: ${n}`).join(', ');
+    const detail = touched.map(({ queue, n }) => `${queue}: ${n}`).join(', ');
     io.stdout.write(`${done} ${total} dead letter${total === 1 ? '' : 's'}${detail ? ` (${detail})` : ''}\n`);
-    for (const { jobId, batch } of batches) {
-      io.stdout.write(`delivery ${id} is in inbox batch ${jobId}, which holds ${others(batch)}: ${done} the batch\n`);
+    for (const { jobId, deliveryIds } of results.flatMap(({ handled }) => handled)) {
+      if (!deliveryIds) continue;
+      io.stdout.write(
+        `delivery ${id} is in inbox batch ${jobId}, which holds ${otherDeliveries(deliveryIds)}: ${done} the batch\n`,
+      );
     }
     return EXIT_OK;
   });
