@@ -1,6 +1,7 @@
 import { catalog } from '../packages/contracts/src/index';
 import { sendOpenLoop, type OpenLoopResult } from './open-loop';
 import { startCpuMeter, type CpuUse } from './cpu-meter';
+import { ledgerHops, type LedgerHops } from './hops';
 import { BENCH_SECRET, type Pipeline } from './pipeline';
 import { childPid, processMemoryMb } from './proc';
 import { bytesPerExpiringKey, sampleOnce, startSampler, type Sample } from './sampler';
@@ -22,6 +23,8 @@ export interface E2ePhase {
   drainS: number | null;
   /** receivedAt (accept) → ledger booked_at, → Slack stub receipt, → SMTP sink receipt; milliseconds. */
   ledger: Spread;
+  /** The ledger path hop by hop, for the phase's last (up to) 1,000 deliveries. */
+  ledgerHops: LedgerHops;
   slack: Spread | null;
   email: Spread;
   /** Backlog (unfinished jobs over inbox + consumers) during sending: first, last, max, slope in jobs/s. */
@@ -156,6 +159,7 @@ export async function runPhase(
       const t = times.get(id);
       return t ? [at - t.received] : [];
     });
+  const hops = await ledgerHops(pipeline, acceptedIds);
   const distinct = (list: Receipt[]) => new Set(own(list).map(([id]) => id)).size;
   const backlogPoints = samples.map((s) => ({ x: s.t, y: s.backlog }));
   return {
@@ -169,6 +173,7 @@ export async function runPhase(
     expectedEmails,
     drainS,
     ledger: spread([...times.values()].map((t) => t.booked - t.received)),
+    ledgerHops: hops,
     slack: pipeline.slackMeasured ? spread(sinceAccept(receipts.slack)) : null,
     email: spread(sinceAccept(receipts.email)),
     backlog: {

@@ -90,6 +90,9 @@ function e2eSection(results: BenchResults): string[] {
     row('answers', (p) => `${statuses(p.send.statuses)}${p.send.errors ? `, ${p.send.errors} errors` : ''}`),
     row('HTTP answer p50 / p99 / max ms', (p) => latency(p.send.http)),
     row('accept → ledger commit p50 / p99 / max ms', (p) => latency(p.ledger)),
+    row('  of which, last 1,000: accept → routed to the ledger queue', (p) => latency(p.ledgerHops.routed)),
+    row('  … → taken by worker-ledger', (p) => latency(p.ledgerHops.waited)),
+    row('  … → booked and completed', (p) => latency(p.ledgerHops.handled)),
     row('accept → Slack stub p50 / p99 / max ms', (p) => latency(p.slack)),
     row('accept → SMTP sink p50 / p99 / max ms', (p) => latency(p.email)),
     row('202s = ledger rows = Slack messages', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? '–'}`),
@@ -131,7 +134,10 @@ function e2eSection(results: BenchResults): string[] {
       "event's `receivedAt` (set by the ingress on accept) and ends at the ledger row's `booked_at` (PostgreSQL " +
       '`now()` of the booking transaction, committed right after), or at the stub/sink receipt. The stubs run in a ' +
       'process of their own. Redis is sampled once per second while sending. On 2 cores the sender (`bench`) and the ' +
-      'stubs take CPU from the pipeline they measure; the CPU rows show how much, and how busy the shared machine was.' +
+      'stubs take CPU from the pipeline they measure; the CPU rows show how much, and how busy the shared machine was. ' +
+      'The indented rows split the ledger path with the timestamps BullMQ keeps on the last 1,000 completed ledger ' +
+      'jobs (added by the router, taken by the worker, finished); they end after the commit, so they add up to a ' +
+      'little more than the accept → ledger row.' +
       (e2e.slackMeasured ? '' : ' **Slack not measured**: worker-slack had no `SLACK_CHANNEL_INTERVAL_MS`, so it was not routed.'),
     '',
     table(['', ...e2e.phases.map((p) => `${p.ratePerSecond}/s for ${p.durationS} s`)], rows),
