@@ -244,6 +244,7 @@ export function renderMarkdown(results: BenchResults, info: RunInfo): string {
     'pnpm bench                 # everything (builds the apps first), about 5 minutes',
     'pnpm bench --only ingress  # or e2e, growth, ledger',
     'node --import tsx bench/ingress.ts 4    # one part alone (4 rounds), prints its own table',
+    "node --import tsx bench/ingress-variants.ts '{\"shipped\":{},\"linger2\":{\"ENQUEUE_LINGER_MS\":\"2\"}}' everysec 8   # A/B of ingress settings",
     'node --import tsx bench/ledger.ts 5000',
     '```',
     '',

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { startRedisServer } from '../e2e/harness/redis-server';
+import { nodeOptionsEnv } from '../scripts/apps.mjs';
+import { TICKS_PER_S, processTicks } from './cpu-meter';
+import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers';
+
+/**
+ * Variants of the built ingress (each its own env, e.g. other NODE_OPTIONS or ENQUEUE_LINGER_MS) on one private
+ * redis-server, taking turns in short rounds under the same closed-loop load, so that a setting can be judged by
+ * figures measured side by side: req/s, CPU per request of the ingress and of Redis, and peak RSS.
+ *
+ *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"semi16":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS]
+ *
+ * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships.
+ */
+const [variantsJson = '{"shipped":{}}', mode = 'everysec', roundsArg = '8', roundSArg = '2'] = process.argv.slice(2);
+if (mode !== 'everysec' && mode !== 'always') throw new Error('the AOF mode is everysec or always');
+const variants = JSON.parse(variantsJson) as Record<string, Record<string, string>>;
+const rounds = Number(roundsArg);
+const roundS = Number(roundSArg);
+const CONNECTIONS = 50;
+
+const redis = await startRedisServer(mode);
+const admin = new Redis(redis.url);
+const redisPid = Number(/process_id:(\d+)/.exec(await admin.info('server'))![1]);
+const prefix = `hh-variants-${randomUUID().slice(0, 8)}`;
+const runs: { name: string; url: string; pid: number; stop(): Promise<void>; rps: number[]; ingressUs: number[]; redisUs: number[] }[] = [];
+try {
+  for (const [name, env] of Object.entries(variants)) {
+    const { child, url } = await startChild('apps/ingress/dist/main.js', {
+      ...nodeOptionsEnv('ingress'),
+      ...env,
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: `${prefix}-${name}`,
+      IH_WEBHOOK_SECRETS: SECRET,
+      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+    });
+    runs.push({ name, url, pid: child.pid!, stop: () => stopChild(child), rps: [], ingressUs: [], redisUs: [] });
+  }
+  for (const run of runs) await load(run.url, 2, CONNECTIONS);
+  const usPerRequest = (ticks: number, requests: number) => Math.round(((ticks / TICKS_PER_S) * 1e6) / requests);
+  for (let round = 0; round < rounds; round++) {
+    for (const run of round % 2 ? [...runs].reverse() : runs) {
+      const [ingressBefore, redisBefore] = [processTicks(run.pid), processTicks(redisPid)];
+      const result = await load(run.url, roundS, CONNECTIONS);
+      run.rps.push(Math.round(result.requests.average));
+      run.ingressUs.push(usPerRequest(processTicks(run.pid) - ingressBefore, result.requests.total));
+      run.redisUs.push(usPerRequest(processTicks(redisPid) - redisBefore, result.requests.total));
+    }
+  }
+  console.log(`${rounds} rounds of ${roundS} s, ${CONNECTIONS} connections, AOF ${mode}; median [each round]`);
+  for (const run of runs) {
+    console.log(
+      `${run.name}: req/s ${median(run.rps)} [${run.rps.join(', ')}]; ingress µs/request ${median(run.ingressUs)} ` +
+        `[${run.ingressUs.join(', ')}]; Redis µs/request ${median(run.redisUs)} [${run.redisUs.join(', ')}]; ` +
+        `peak RSS ${memoryMb(run.pid).peakRssMb} MB`,
+    );
+  }
+} finally {
+  await Promise.all(runs.map((run) => run.stop()));
+  admin.disconnect();
+  await redis.stop();
+}
