@@ -55,6 +55,28 @@ describe('the alerts consumer', () => {
     expect(body).toContain('&lt;@U123&gt; &amp; &lt;https://evil|click&gt;');
   });
 
+  it('lists the deliveries of a dead-lettered inbox batch and replays them by the batch id', async () => {
+    const worker = await bed.start({ env: { SLACK_ALERT_CHANNEL: 'C-alerts' } });
+    const deliveryIds = Array.from({ length: 12 }, (_, i) => `dlv-${i + 1}`);
+    const alert: DeadLetterAlert = {
+      consumer: 'inbox',
+      deadLetterQueue: catalog.inbox.deadLetterQueue,
+      deliveryId: 'batch-9',
+      type: 'deliveries',
+      reason: 'attempts_exhausted',
+      failedAt: '2025-03-21T12:00:00.000Z',
+      deliveryIds,
+    };
+    await worker.alertsQueue.add('dead_letter', alert, jobOptions(catalog.alerts, 'inbox-batch-9'));
+    const [post] = await waitFor(() => (alertPosts().length === 1 ? alertPosts() : undefined), { label: 'alert' });
+    const body = JSON.stringify(post!.body.blocks);
+    expect(body).toContain('inbox batch of 12 deliveries');
+    expect(body).toContain('`dlv-10`');
+    expect(body).not.toContain('`dlv-11`');
+    expect(body).toContain('and 2 more');
+    expect(body).toContain('herohooks dlq replay --queue inbox --id batch-9');
+  });
+
   it('completes without posting when no alert channel is set', async () => {
     const worker = await bed.start();
     await raise(worker, 'dlv-quiet');

@@ -9,5 +9,7 @@ export const DeadLetterAlertSchema = Type.Object({
   type: Type.String(),
   reason: Type.String(),
   failedAt: Type.String(),
+  /** For an inbox batch (deliveryId is then the batch id, type `deliveries`): the deliveries it holds. */
+  deliveryIds: Type.Optional(Type.Array(Type.String())),
 });
 export type DeadLetterAlert = Static<typeof DeadLetterAlertSchema>;

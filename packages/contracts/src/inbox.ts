@@ -19,6 +19,19 @@ export type InboxJob = InboxBatch | WebhookEvent;
 
 export const inboxEvents = (job: InboxJob): WebhookEvent[] => ('events' in job ? job.events : [job]);
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * The delivery ids an inbox job holds, read without trusting its shape: for dead letters and alerts, which is where
+ * malformed jobs end up. Data or events that are not objects, or have no string deliveryId, are skipped.
+ */
+export function inboxDeliveryIds(data: unknown): string[] {
+  if (!isObject(data)) return [];
+  const events: unknown = 'events' in data ? data.events : [data];
+  if (!Array.isArray(events)) return [];
+  return events.flatMap((event) => (isObject(event) && typeof event.deliveryId === 'string' ? [event.deliveryId] : []));
+}
+
 /** Job name of every inbox batch. */
 export const INBOX_BATCH = 'deliveries';
 

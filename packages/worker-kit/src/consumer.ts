@@ -1,4 +1,4 @@
-import { catalog, jobOptions } from '@herohooks/contracts';
+import { catalog, inboxDeliveryIds, jobOptions } from '@herohooks/contracts';
 import { redisOptions } from '@herohooks/runtime';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -53,6 +53,7 @@ export async function startConsumer<Data>(
         type: job.name,
         reason: letter.reason,
         failedAt: letter.failedAt,
+        ...(definition === catalog.inbox && { deliveryIds: inboxDeliveryIds(job.data) }),
       };
       // One alert per failure of a job: a replayed delivery that fails again is a new job (new timestamp).
       await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}-${job.id}-${job.timestamp}`));

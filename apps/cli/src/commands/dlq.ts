@@ -1,4 +1,4 @@
-import { catalog, type ConsumerName } from '@herohooks/contracts';
+import { catalog, inboxDeliveryIds, type ConsumerName } from '@herohooks/contracts';
 import {
   listDeadLetters,
   purgeDeadLetters,
@@ -42,18 +42,8 @@ export interface DeadLetterRow {
   deliveryIds?: string[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-
-/**
- * The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them.
- * Malformed jobs land in the DLQ, so data or events that are not objects, or lack a string deliveryId, are skipped.
- */
-function deliveryIdsOf(letter: DeadLetter): string[] {
-  if (!isObject(letter.data)) return [];
-  const events: unknown = 'events' in letter.data ? letter.data.events : [letter.data];
-  if (!Array.isArray(events)) return [];
-  return events.flatMap((event) => (isObject(event) && typeof event.deliveryId === 'string' ? [event.deliveryId] : []));
-}
+/** The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them. */
+const deliveryIdsOf = (letter: DeadLetter) => inboxDeliveryIds(letter.data);
 
 async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
   const jobs = await listDeadLetters(pair);
