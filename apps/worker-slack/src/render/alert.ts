@@ -15,7 +15,7 @@ function listed(deliveryIds: readonly string[]): string {
 
 /**
  * One message per dead-lettered delivery, with the command that replays it. An inbox batch lists the deliveries it
- * holds; they are replayed together, by the batch id.
+ * holds (when any could be read); they are replayed together, by the batch id.
  */
 export function renderAlert(alert: DeadLetterAlert): SlackMessage {
   const consumer = escapeText(alert.consumer);
@@ -25,7 +25,7 @@ export function renderAlert(alert: DeadLetterAlert): SlackMessage {
     ['Dead-letter queue', code(alert.deadLetterQueue)],
     ['Failed at', escapeText(alert.failedAt)],
   ];
-  if (alert.deliveryIds) {
+  if (alert.deliveryIds?.length) {
     const count = alert.deliveryIds.length;
     return composeMessage(
       {
