@@ -121,6 +121,37 @@ describe('herohooks dlq', () => {
   describe('--id of a delivery inside a dead-lettered inbox batch', () => {
     beforeEach(() => makeInboxBatchDeadLetter(prefix, 'batch-1', ['in-1', 'in-2', 'in-3']));
 
+    /** An inbox dead letter written straight to the dead-letter queue, with any data. */
+    const inboxLetter = (jobId: string, data: unknown): DeadLetter => ({
+      consumer: 'inbox',
+      queue: catalog.inbox.queue,
+      jobId,
+      name: INBOX_BATCH,
+      data,
+      reason: 'invalid_payload',
+      error: { name: 'PermanentError', message: 'malformed' },
+      attemptsMade: 1,
+      enqueuedAt: new Date().toISOString(),
+      failedAt: new Date().toISOString(),
+    });
+
+    it('reads the inbox a page at a time: list, --id and --all see letters past the first page', async () => {
+      const more = Array.from({ length: 230 }, (_, i) => `page-${i}`);
+      await pairs.inbox.deadLetters.addBulk(
+        more.map((jobId) => ({
+          name: INBOX_BATCH,
+          data: inboxLetter(jobId, { events: [{ deliveryId: `${jobId}-d` }] }),
+          opts: { ...deadLetterJobOptions, jobId },
+        })),
+      );
+      expect(await listed('--queue', 'inbox')).toHaveLength(231);
+      const { stdout } = await run(['replay', '--id', 'page-229-d']);
+      expect(stdout).toMatch(/^replayed 1 dead letter .*\ndelivery page-229-d is in inbox batch page-229,/);
+      expect((await run(['purge', '--queue', 'inbox', '--all'])).stdout).toBe(
+        `purged 230 dead letters (${catalog.inbox.queue}: 230)\n`,
+      );
+    });
+
     it('replay puts the whole batch back on the inbox under its batch id and says what else it holds', async () => {
       const { status, stdout } = await run(['replay', '--id', 'in-2']);
       expect(status).toBe(0);
@@ -163,18 +194,6 @@ describe('herohooks dlq', () => {
     });
 
     it('reads past malformed inbox dead letters, which list still shows with the ids it can read', async () => {
-      const malformed = (jobId: string, data: unknown): DeadLetter => ({
-        consumer: 'inbox',
-        queue: catalog.inbox.queue,
-        jobId,
-        name: INBOX_BATCH,
-        data,
-        reason: 'invalid_payload',
-        error: { name: 'PermanentError', message: 'malformed' },
-        attemptsMade: 1,
-        enqueuedAt: new Date().toISOString(),
-        failedAt: new Date().toISOString(),
-      });
       const letters = {
         'bad-null': null,
         'bad-text': 'not an inbox job',
@@ -182,7 +201,7 @@ describe('herohooks dlq', () => {
         'bad-some': { events: [null, 42, { deliveryId: 7 }, { deliveryId: 'in-9' }] },
       };
       for (const [jobId, data] of Object.entries(letters)) {
-        await pairs.inbox.deadLetters.add(INBOX_BATCH, malformed(jobId, data), { ...deadLetterJobOptions, jobId });
+        await pairs.inbox.deadLetters.add(INBOX_BATCH, inboxLetter(jobId, data), { ...deadLetterJobOptions, jobId });
       }
       const { status, stdout } = await run(['replay', '--id', 'in-2']);
       expect(status).toBe(0);

@@ -45,23 +45,37 @@ export interface DeadLetterRow {
 /** The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them. */
 const deliveryIdsOf = (letter: DeadLetter) => inboxDeliveryIds(letter.data);
 
+/** Dead letters read at once: an inbox one is a batch of up to 256 events, so 1,000 of them could be hundreds of MB. */
+const pageSize = (pair: QueuePair) => (pair.definition === catalog.inbox ? 100 : 1_000);
+
+/** The most dead letters `dlq list` shows per queue. */
+const LISTED = 1_000;
+
 async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
-  const jobs = await listDeadLetters(pair);
-  const isInbox = pair.definition === catalog.inbox;
-  return jobs.map((job) => {
-    const deliveryIds = isInbox ? deliveryIdsOf(job.data) : undefined;
-    return {
-      id: job.id!,
-      queue: job.data.queue,
-      deadLetterQueue: pair.definition.deadLetterQueue,
-      type: deliveryIds ? `${job.data.name}×${deliveryIds.length}` : job.data.name,
-      reason: job.data.reason,
-      attempts: job.data.attemptsMade,
-      failedAt: job.data.failedAt,
-      error: job.data.error.message,
-      ...(deliveryIds && { deliveryIds }),
-    };
-  });
+  const rows: DeadLetterRow[] = [];
+  for (let start = 0; start < LISTED; start += pageSize(pair)) {
+    const page = await listDeadLetters(pair, Math.min(pageSize(pair), LISTED - start), start);
+    if (page.length === 0) break;
+    rows.push(...page.map((job) => rowOf(pair, job)));
+  }
+  return rows;
+}
+
+type DeadLetterJob = Awaited<ReturnType<typeof listDeadLetters>>[number];
+
+function rowOf(pair: QueuePair, job: DeadLetterJob): DeadLetterRow {
+  const deliveryIds = pair.definition === catalog.inbox ? deliveryIdsOf(job.data) : undefined;
+  return {
+    id: job.id!,
+    queue: job.data.queue,
+    deadLetterQueue: pair.definition.deadLetterQueue,
+    type: deliveryIds ? `${job.data.name}×${deliveryIds.length}` : job.data.name,
+    reason: job.data.reason,
+    attempts: job.data.attemptsMade,
+    failedAt: job.data.failedAt,
+    error: job.data.error.message,
+    ...(deliveryIds && { deliveryIds }),
+  };
 }
 
 async function list(io: CommandIo, consumers: ConsumerName[], json: boolean): Promise<number> {
@@ -84,9 +98,6 @@ interface Target {
   deliveryIds?: string[];
 }
 
-/** Dead letters a page of the inbox scan: a batch holds up to 256 events, so 1,000 could be hundreds of MB. */
-const INBOX_PAGE = 100;
-
 /**
  * The dead letters `id` names in one queue: the one whose job id it is (a delivery id in a consumer queue) or, in
  * the inbox, whose id is a batch id, failing that the inbox batches that hold a delivery with that id.
@@ -95,8 +106,8 @@ async function targetsOf(pair: QueuePair, id: string): Promise<Target[]> {
   if (await pair.deadLetters.getJob(id)) return [{ jobId: id }];
   if (pair.definition !== catalog.inbox) return [];
   const targets: Target[] = [];
-  for (let start = 0; ; start += INBOX_PAGE) {
-    const page = await listDeadLetters(pair, INBOX_PAGE, start);
+  for (let start = 0; ; start += pageSize(pair)) {
+    const page = await listDeadLetters(pair, pageSize(pair), start);
     if (page.length === 0) return targets;
     for (const job of page) {
       const deliveryIds = deliveryIdsOf(job.data);
@@ -115,7 +126,8 @@ async function actOnEach(targets: readonly Target[], act: (jobId: string) => Pro
 /** Every dead letter of the queue, a page at a time until it is empty; returns how many were handled. */
 async function eachDeadLetter(pair: QueuePair, act: (jobId: string) => Promise<boolean>) {
   let handled = 0;
-  for (let page = await listDeadLetters(pair); page.length > 0; page = await listDeadLetters(pair)) {
+  const next = () => listDeadLetters(pair, pageSize(pair));
+  for (let page = await next(); page.length > 0; page = await next()) {
     handled += (await actOnEach(page.map((job) => ({ jobId: job.id! })), act)).length;
   }
   return handled;
