@@ -3,7 +3,6 @@ import {
   listDeadLetters,
   purgeDeadLetters,
   replayDeadLetter,
-  type DeadLetter,
   type QueuePair,
 } from '@herohooks/worker-kit';
 import { parseOptions } from '../args';
@@ -42,9 +41,6 @@ export interface DeadLetterRow {
   deliveryIds?: string[];
 }
 
-/** The deliveries an inbox dead letter holds: a batch, or one bare event as releases before batching wrote them. */
-const deliveryIdsOf = (letter: DeadLetter) => inboxDeliveryIds(letter.data);
-
 /** Dead letters read at once: an inbox one is a batch of up to 256 events, so 1,000 of them could be hundreds of MB. */
 const pageSize = (pair: QueuePair) => (pair.definition === catalog.inbox ? 100 : 1_000);
 
@@ -64,7 +60,7 @@ async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
 type DeadLetterJob = Awaited<ReturnType<typeof listDeadLetters>>[number];
 
 function rowOf(pair: QueuePair, job: DeadLetterJob): DeadLetterRow {
-  const deliveryIds = pair.definition === catalog.inbox ? deliveryIdsOf(job.data) : undefined;
+  const deliveryIds = pair.definition === catalog.inbox ? inboxDeliveryIds(job.data.data) : undefined;
   return {
     id: job.id!,
     queue: job.data.queue,
@@ -110,7 +106,7 @@ async function targetsOf(pair: QueuePair, id: string): Promise<Target[]> {
     const page = await listDeadLetters(pair, pageSize(pair), start);
     if (page.length === 0) return targets;
     for (const job of page) {
-      const deliveryIds = deliveryIdsOf(job.data);
+      const deliveryIds = inboxDeliveryIds(job.data.data);
       if (deliveryIds.includes(id)) targets.push({ jobId: job.id!, deliveryIds });
     }
   }
