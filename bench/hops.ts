@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { catalog, type WebhookEvent } from '../packages/contracts/src/index';
+import { catalog, inboxEvents, type InboxJob } from '../packages/contracts/src/index';
 import type { Pipeline } from './pipeline';
 import { spread, type Spread } from './stats';
 
@@ -22,12 +22,17 @@ export async function ledgerHops(pipeline: Pipeline, deliveryIds: ReadonlySet<st
   const connection = new Redis(pipeline.redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue(catalog.ledger.queue, { connection, prefix: pipeline.prefix });
   try {
-    const jobs = (await queue.getJobs(['completed'], 0, 999)).filter((job) => deliveryIds.has(job.id!));
-    const received = (data: WebhookEvent) => Date.parse(data.receivedAt);
+    const jobs = await queue.getJobs(['completed'], 0, 999);
+    // One figure per delivery: a batch job's times count once for each of its events.
+    const events = jobs.flatMap((job) =>
+      inboxEvents(job.data as InboxJob)
+        .filter((event) => deliveryIds.has(event.deliveryId))
+        .map((event) => ({ job, received: Date.parse(event.receivedAt) })),
+    );
     return {
-      routed: spread(jobs.map((job) => job.timestamp - received(job.data as WebhookEvent))),
-      waited: spread(jobs.map((job) => job.processedOn! - job.timestamp)),
-      handled: spread(jobs.map((job) => job.finishedOn! - job.processedOn!)),
+      routed: spread(events.map(({ job, received }) => job.timestamp - received)),
+      waited: spread(events.map(({ job }) => job.processedOn! - job.timestamp)),
+      handled: spread(events.map(({ job }) => job.finishedOn! - job.processedOn!)),
     };
   } finally {
     await queue.close();

@@ -6,7 +6,7 @@ import { createTestSchema, testDatabaseUrl, type TestSchema } from '@herohooks/t
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { startTcpProxy, type TcpProxy } from '@herohooks/testing/tcp-proxy';
 import { waitFor } from '@herohooks/testing/wait';
-import { catalog } from '@herohooks/contracts';
+import { catalog, inboxEvents, type InboxJob } from '@herohooks/contracts';
 import { uniqueDeliveries } from './harness/deliveries';
 import { freePort } from './harness/free-port';
 import { bookedDeliveryIds } from './harness/ledger';
@@ -111,11 +111,15 @@ describe('worker-ledger while PostgreSQL is unreachable', () => {
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const ledgerQueue = new Queue(catalog.ledger.queue, { connection, prefix });
     cleanups.push(() => connection.disconnect(), () => ledgerQueue.close());
-    // The worker keeps trying: every job fails at least twice (first try and a retry) while the database is away.
+    // The worker keeps trying: every event's batch job fails at least twice (first try and a retry) while the
+    // database is away.
     await waitFor(
       async () => {
-        const jobs = await Promise.all(outcomes.map((o) => ledgerQueue.getJob(o.id)));
-        return jobs.every((job) => job !== undefined && job.attemptsMade >= 2);
+        const jobs = await ledgerQueue.getJobs(['waiting', 'delayed', 'active', 'failed', 'completed']);
+        const retried = new Set(
+          jobs.filter((job) => job.attemptsMade >= 2).flatMap((job) => inboxEvents(job.data as InboxJob).map((e) => e.deliveryId)),
+        );
+        return outcomes.every((o) => retried.has(o.id));
       },
       { timeoutMs: 20_000, intervalMs: 250, label: 'every ledger job to have failed twice' },
     );

@@ -2,7 +2,9 @@ import {
   INBOX_BATCH,
   catalog,
   inboxCopiesKey,
+  inboxEvents,
   jobOptions,
+  type InboxJob,
   webhookTypes,
   type ConsumerName,
   type WebhookEvent,
@@ -50,9 +52,10 @@ async function startRouter(env: NodeJS.ProcessEnv = {}) {
   return handler;
 }
 
+/** The delivery ids in a consumer's queue, over all its batch jobs. */
 async function ids(consumer: ConsumerName): Promise<string[]> {
   const jobs = await queue(consumer).getJobs(['waiting', 'delayed', 'active', 'completed']);
-  return jobs.map((job) => job.id!).sort();
+  return jobs.flatMap((job) => inboxEvents(job.data as InboxJob).map((e) => e.deliveryId)).sort();
 }
 
 afterEach(async () => {
@@ -62,7 +65,7 @@ afterEach(async () => {
 });
 
 describe('fan-out', () => {
-  it('sends every type to ledger and slack, and only the routed types to email, under the delivery id', async () => {
+  it('sends every type to ledger and slack, and only the routed types to email, one batch job per consumer', async () => {
     await startRouter();
     await pushBatch(webhookTypes.slice(0, 5).map((type, i) => event(type, `d${i}`)), 'b1');
     await pushBatch(webhookTypes.slice(5).map((type, i) => event(type, `d${i + 5}`)), 'b2');
@@ -74,8 +77,13 @@ describe('fan-out', () => {
       (type) => `d${webhookTypes.indexOf(type as WebhookType)}`,
     );
     expect(await ids('email')).toEqual(emailed.sort());
-    const [ledgerJob] = await queue('ledger').getJobs(['waiting'], 0, 0);
-    expect(ledgerJob!.data).toMatchObject({ deliveryId: ledgerJob!.id, payload: expect.any(Object) });
+    const emailJobs = await queue('email').getJobs(['waiting']);
+    expect(emailJobs.map((job) => job.id).sort()).toEqual(['b1', 'b2']);
+    const b1 = emailJobs.find((job) => job.id === 'b1')!;
+    expect(b1.name).toBe(INBOX_BATCH);
+    const b1Emailed = emailed.filter((id) => Number(id.slice(1)) < 5).sort();
+    expect(inboxEvents(b1.data as InboxJob).map((e) => e.deliveryId)).toEqual(b1Emailed);
+    expect(b1.data.events[0]).toMatchObject({ payload: expect.any(Object) });
   });
 
   it('adds nothing twice when the same batch is fanned out again', async () => {

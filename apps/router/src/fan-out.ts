@@ -5,6 +5,7 @@ import {
   inboxCopiesKey,
   inboxEvents,
   jobOptions,
+  type ConsumerName,
   type InboxJob,
   type WebhookEvent,
 } from '@herohooks/contracts';
@@ -25,12 +26,13 @@ export class FanOutNotWrittenError extends Error {
 const webhookEvent = TypeCompiler.Compile(WebhookEventSchema);
 
 /**
- * Fans each inbox batch out to every subscribed consumer queue with one FlowProducer.addBulk, which is one MULTI:
- * every consumer gets every event of the batch or none does. Deliveries the ingress answered as copies (listed in
- * the batch's copies hash) are left out. Each job's id is the delivery id, so a retried fan-out (router crashed
- * after the write, before completing the inbox job) adds nothing twice while the jobs are kept; the consumers'
- * own idempotency covers the rest. An event that does not match the schema (e.g. a type this router does not know
- * yet) goes back to the inbox alone, in the same write, where it fails permanently and is dead-lettered by itself.
+ * Fans each inbox batch out with one FlowProducer.addBulk, which is one MULTI: each subscribed consumer gets one
+ * batch job holding the batch's events routed to it, and every consumer gets its events or none does. Deliveries the
+ * ingress answered as copies (listed in the batch's copies hash) are left out. Each job's id is the inbox batch's
+ * id, so a retried fan-out (router crashed after the write, before completing the inbox job) adds nothing twice
+ * while the jobs are kept; the consumers' own idempotency per delivery covers the rest. An event that does not match
+ * the schema (e.g. a type this router does not know yet) goes back to the inbox alone, in the same write, where it
+ * fails permanently and is dead-lettered by itself.
  */
 export function fanOutHandler(flows: FlowProducer, table: RoutingTable): ConsumerHandler<InboxJob> {
   return {
@@ -52,15 +54,21 @@ export function fanOutHandler(flows: FlowProducer, table: RoutingTable): Consume
       // The kit's deliveryId is the inbox job's id: the batch id.
       const copies = await ctx.redis.hgetall(inboxCopiesKey(ctx.prefix, ctx.deliveryId));
       const events = valid.filter((event) => !(event.deliveryId in copies));
+      const routed = new Map<ConsumerName, WebhookEvent[]>();
+      for (const event of events) {
+        for (const consumer of consumersFor(table, event.type)) {
+          const batch = routed.get(consumer) ?? [];
+          batch.push(event);
+          routed.set(consumer, batch);
+        }
+      }
       const jobs = [
-        ...events.flatMap((event) =>
-          consumersFor(table, event.type).map((consumer) => ({
-            name: event.type,
-            queueName: catalog[consumer].queue,
-            data: event,
-            opts: jobOptions(catalog[consumer], event.deliveryId),
-          })),
-        ),
+        ...[...routed].map(([consumer, batch]) => ({
+          name: INBOX_BATCH,
+          queueName: catalog[consumer].queue,
+          data: { events: batch },
+          opts: jobOptions(catalog[consumer], ctx.deliveryId),
+        })),
         ...invalid.map((event, index) => ({
           name: INBOX_BATCH,
           queueName: catalog.inbox.queue,

@@ -16,8 +16,17 @@ export interface ConsumerDefinition {
   queue: string;
   /** Where jobs go after their last attempt or a permanent error. */
   deadLetterQueue: string;
-  /** Schema of one job's data; a job that does not match fails permanently. */
+  /**
+   * Schema of one job's data, or of each event of a batched job; data (or an event) that does not match fails
+   * permanently.
+   */
   schema: TSchema;
+  /**
+   * The router writes this consumer's jobs as batches (`{events}`: the events of one inbox batch routed to it), and
+   * the kit hands the handler one event at a time, with retries, dead letters and done marks per event. A bare
+   * event (a replayed dead letter) is a batch of one. True exactly for the routed consumers.
+   */
+  batched: boolean;
   retry: RetryPolicy;
   /** Webhook types the router sends to this consumer unless ROUTE_<NAME> says otherwise; null = not routed. */
   defaultTypes: readonly WebhookType[] | null;
@@ -40,13 +49,14 @@ function consumer(
   overrides: Partial<Pick<ConsumerDefinition, 'retry' | 'keepCompleted'>> = {},
 ): ConsumerDefinition {
   const { retry = standardRetry, keepCompleted = KEEP_COMPLETED } = overrides;
-  return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes, keepCompleted };
+  const batched = defaultTypes !== null;
+  return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes, keepCompleted, batched };
 }
 
 /**
  * Every queue of the pipeline, declared once. A new consumer is one entry here and one folder in apps/.
- * The inbox holds the accepted deliveries in batches (one job per ingress write); the router fans each delivery out
- * to the webhook consumers, one job per consumer and delivery.
+ * The inbox holds the accepted deliveries in batches (one job per ingress write); the router fans each batch out to
+ * the webhook consumers, one batch job per consumer holding the batch's events routed to it.
  */
 export const catalog = {
   inbox: consumer('inbox', InboxJobSchema, null, {

@@ -11,7 +11,11 @@ export const InboxJobSchema = Type.Union([
   WebhookEventSchema,
 ]);
 
-/** One inbox job as the ingress writes it: the deliveries accepted together, in one transaction with their claims. */
+/**
+ * A batch of deliveries in one job: an inbox job as the ingress writes it (the deliveries accepted together, in one
+ * transaction with their claims), and a routed consumer's job as the router writes it (the events of one inbox batch
+ * routed to that consumer).
+ */
 export interface InboxBatch {
   events: WebhookEvent[];
 }
@@ -20,6 +24,15 @@ export type InboxJob = InboxBatch | WebhookEvent;
 export const inboxEvents = (job: InboxJob): WebhookEvent[] => ('events' in job ? job.events : [job]);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * The events of a batch job (`{events: [...]}` with at least one), read without trusting their shape; undefined for
+ * any other data, which is then one bare job.
+ */
+export function batchItems(data: unknown): unknown[] | undefined {
+  if (!isObject(data) || !Array.isArray(data.events) || data.events.length === 0) return undefined;
+  return data.events;
+}
 
 /**
  * The delivery ids an inbox job holds, read without trusting its shape: for dead letters and alerts, which is where
@@ -32,7 +45,7 @@ export function inboxDeliveryIds(data: unknown): string[] {
   return events.flatMap((event) => (isObject(event) && typeof event.deliveryId === 'string' ? [event.deliveryId] : []));
 }
 
-/** Job name of every inbox batch. */
+/** Job name of every batch job (inbox and routed consumers). */
 export const INBOX_BATCH = 'deliveries';
 
 /** Redis key of a dedup claim: it holds the delivery id of the first copy for the dedup window. */

@@ -1,4 +1,4 @@
-import { catalog, jobOptions } from '@herohooks/contracts';
+import { INBOX_BATCH, catalog, jobOptions } from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
@@ -253,5 +253,114 @@ describe('startConsumer', () => {
     expect(await (await queue.getJob('long'))!.isCompleted()).toBe(false);
     release();
     await stuck.worker.close();
+  });
+});
+
+describe('startConsumer, batch jobs (a routed consumer gets the events of one inbox batch in one job)', () => {
+  const addBatch = (id: string, events: unknown[]) =>
+    queue.add(INBOX_BATCH, { events }, jobOptions(fastRetry as typeof catalog.slack, id));
+  const letters = async () => {
+    const pair = openQueuePair('slack', { url: testRedisUrl() }, prefix);
+    try {
+      return await listDeadLetters(pair);
+    } finally {
+      await pair.close();
+    }
+  };
+
+  it('hands each event to the handler under its own delivery id and marks each one done', async () => {
+    const seen: string[] = [];
+    await start(async (_data, ctx) => void seen.push(ctx.deliveryId));
+    const job = await addBatch('batch-1', [event('e-1'), event('e-2'), event('e-3')]);
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(seen.sort()).toEqual(['e-1', 'e-2', 'e-3']);
+    const redis = new Redis(testRedisUrl());
+    const done = await new DoneMarks(redis, prefix, 'slack', 60).doneAmong(['e-1', 'e-2', 'e-3', 'e-4']);
+    redis.disconnect();
+    expect([...done].sort()).toEqual(['e-1', 'e-2', 'e-3']);
+  });
+
+  it('dead-letters an event that fails permanently on its own, under its delivery id, and completes the batch', async () => {
+    const handled: string[] = [];
+    await start(async (_data, ctx) => {
+      if (ctx.deliveryId === 'bad') throw new PermanentError('channel is gone', { reason: 'channel_not_found' });
+      handled.push(ctx.deliveryId);
+    });
+    const job = await addBatch('batch-2', [event('good'), event('bad'), { not: 'an event' }]);
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(handled).toEqual(['good']);
+    const byId = new Map((await letters()).map((letter) => [letter.id, letter.data]));
+    expect(byId.get('bad')).toMatchObject({ reason: 'channel_not_found', jobId: 'bad', data: { deliveryId: 'bad' } });
+    expect(byId.get('batch-2-event-2')).toMatchObject({ reason: 'invalid_job', data: { not: 'an event' } });
+    expect(byId.size).toBe(2);
+  });
+
+  it('retries the batch after a transient failure, without running the events already done again', async () => {
+    const calls = new Map<string, number>();
+    await start(async (_data, ctx) => {
+      calls.set(ctx.deliveryId, (calls.get(ctx.deliveryId) ?? 0) + 1);
+      if (ctx.deliveryId === 'flaky' && calls.get('flaky') === 1) throw new Error('remote hiccup');
+    });
+    const job = await addBatch('batch-3', [event('steady'), event('flaky')]);
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(Object.fromEntries(calls)).toEqual({ steady: 1, flaky: 2 });
+    expect(await letters()).toHaveLength(0);
+  });
+
+  it('after the last attempt dead-letters only the events still failing, each alone, and completes the batch', async () => {
+    const calls = new Map<string, number>();
+    await start(async (_data, ctx) => {
+      calls.set(ctx.deliveryId, (calls.get(ctx.deliveryId) ?? 0) + 1);
+      if (ctx.deliveryId === 'down') throw new Error('remote down');
+    });
+    const job = await addBatch('batch-4', [event('up'), event('down')]);
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(Object.fromEntries(calls)).toEqual({ up: 1, down: 3 });
+    const [letter, ...others] = await letters();
+    expect(others).toHaveLength(0);
+    expect(letter!.data).toMatchObject({ jobId: 'down', reason: 'attempts_exhausted', attemptsMade: 3, data: { deliveryId: 'down' } });
+  });
+
+  it('delays the batch while an event is deferred, and runs only that event when it comes back', async () => {
+    const calls: string[] = [];
+    let deferredAt = 0;
+    await start(async (_data, ctx) => {
+      calls.push(ctx.deliveryId);
+      if (ctx.deliveryId === 'paced' && deferredAt === 0) {
+        deferredAt = Date.now();
+        throw new DeferError('channel busy', 300);
+      }
+    });
+    const job = await addBatch('batch-5', [event('now'), event('paced')]);
+    await waitFor(async () => (await job.isCompleted()) && 'done');
+    expect(calls.sort()).toEqual(['now', 'paced', 'paced']);
+    expect((await queue.getJob('batch-5'))!.finishedOn! - deferredAt).toBeGreaterThanOrEqual(250);
+  });
+
+  it('dead-letters a batch that stalled too often event by event, under their delivery ids', async () => {
+    prefix = uniquePrefix('kit');
+    queue = new Queue(catalog.slack.queue, { connection: { url: testRedisUrl() }, prefix });
+    await addBatch('stuck-batch', [event('s-1'), event('s-2')]);
+    const dying = new Worker(catalog.slack.queue, null, { connection: { url: testRedisUrl() }, prefix, lockDuration: 300 });
+    expect((await dying.getNextJob('dying-token'))?.id).toBe('stuck-batch');
+    await dying.close();
+    running = await startConsumer(
+      { consumer: 'slack', idempotency: 'done-mark', handle: async () => undefined },
+      {
+        redisUrl: testRedisUrl(),
+        prefix,
+        concurrency: 1,
+        logger,
+        stalledJobs: { lockDurationMs: 300, checkIntervalMs: 200, maxStalledCount: 0 },
+      },
+    );
+    const found = await waitFor(async () => {
+      const list = await letters();
+      return list.length === 2 ? list : undefined;
+    });
+    expect(found.map((letter) => [letter.id, letter.data.reason]).sort()).toEqual([
+      ['s-1', 'stalled_too_often'],
+      ['s-2', 'stalled_too_often'],
+    ]);
   });
 });

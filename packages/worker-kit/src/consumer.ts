@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { deadLetterJobOptions, deadLetterOf, openQueuePair, type DeadLetter } from './dead-letter';
 import { DEFAULT_DONE_MARK_TTL_SECONDS, DoneMarks } from './done-marks';
 import { DeferError, PermanentError, RateLimitError } from './errors';
+import { jobItems, type ItemOutcome, type JobItem } from './job-items';
 import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
 import { startProbeServer } from './probe-server';
 import type { ConsumerHandler, ConsumerOptions, JobContext } from './types';
@@ -41,72 +42,106 @@ export async function startConsumer<Data>(
   const metrics = createConsumerMetrics(handler.consumer, queues);
   const validate = TypeCompiler.Compile(definition.schema);
 
-  async function deadLetter(job: Job, error: Error, attemptsMade: number): Promise<void> {
-    const letter: DeadLetter = deadLetterOf(handler.consumer, job, error, attemptsMade);
-    // Same job id as the original: dead-lettering twice (processor, then the failed event) stays one letter.
-    await queues.deadLetters.add(job.name, letter, { ...deadLetterJobOptions, jobId: job.id! });
+  async function deadLetter(item: JobItem, error: Error, attemptsMade: number): Promise<void> {
+    const letter: DeadLetter = deadLetterOf(handler.consumer, item, error, attemptsMade);
+    // Same id as the item (the delivery id): dead-lettering twice (processor, then the failed event; or a batch
+    // retried after one of its events was dead-lettered) stays one letter.
+    await queues.deadLetters.add(item.name, letter, { ...deadLetterJobOptions, jobId: item.id });
     if (handler.consumer !== 'alerts') {
       const alert = {
         consumer: handler.consumer,
         deadLetterQueue: definition.deadLetterQueue,
-        deliveryId: job.id!,
-        type: job.name,
+        deliveryId: item.id,
+        type: item.name,
         reason: letter.reason,
         failedAt: letter.failedAt,
-        ...(definition === catalog.inbox && { deliveryIds: inboxDeliveryIds(job.data) }),
+        ...(definition === catalog.inbox && { deliveryIds: inboxDeliveryIds(item.data) }),
       };
       // One alert per failure of a job: a replayed delivery that fails again is a new job (new timestamp).
-      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, `${handler.consumer}-${job.id}-${job.timestamp}`));
+      const alertId = `${handler.consumer}-${item.id}-${item.timestamp}`;
+      await alerts.add('dead_letter', alert, jobOptions(catalog.alerts, alertId));
     }
-    metrics.jobs.inc({ consumer: handler.consumer, type: job.name, outcome: 'dead_lettered' });
-    log.error({ deliveryId: job.id, type: job.name, reason: letter.reason, err: error }, 'job dead-lettered');
+    metrics.jobs.inc({ consumer: handler.consumer, type: item.name, outcome: 'dead_lettered' });
+    log.error({ deliveryId: item.id, type: item.name, reason: letter.reason, err: error }, 'job dead-lettered');
   }
 
-  async function process(job: Job, token?: string): Promise<void> {
-    const deliveryId = job.id!;
+  /** Runs one item through validation and the handler; returns how it ended (throws only when a dead letter fails). */
+  async function runItem(job: Job, item: JobItem, batch: boolean): Promise<ItemOutcome> {
     const attempt = job.attemptsMade + 1;
-    const jobLog = log.child({ deliveryId, type: job.name, attempt });
-    const labels = { consumer: handler.consumer, type: job.name };
-    if (handler.idempotency === 'done-mark' && (await doneMarks.isDone(deliveryId))) {
-      metrics.jobs.inc({ ...labels, outcome: 'duplicate_skipped' });
-      jobLog.info('already handled; skipped');
-      return;
-    }
+    const itemLog = log.child({ deliveryId: item.id, type: item.name, attempt, ...(batch && { batchId: job.id }) });
+    const labels = { consumer: handler.consumer, type: item.name };
     const stopTimer = metrics.duration.startTimer(labels);
     try {
-      if (!validate.Check(job.data)) {
-        const first = validate.Errors(job.data).First();
+      if (!validate.Check(item.data)) {
+        const first = validate.Errors(item.data).First();
         throw new PermanentError(`job data does not match the ${handler.consumer} schema at ${first?.path ?? '/'}`, {
           reason: 'invalid_job',
         });
       }
-      const ctx: JobContext = { deliveryId, attempt, log: jobLog, dryRun: options.dryRun ?? false, redis, prefix };
-      await handler.handle(job.data as Data, ctx);
-      if (handler.idempotency === 'done-mark') await doneMarks.markDone(deliveryId);
+      const dryRun = options.dryRun ?? false;
+      const ctx: JobContext = { deliveryId: item.id, attempt, log: itemLog, dryRun, redis, prefix };
+      await handler.handle(item.data as Data, ctx);
       metrics.jobs.inc({ ...labels, outcome: 'completed' });
+      return { kind: 'done' };
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
       if (error instanceof RateLimitError) {
         metrics.jobs.inc({ ...labels, outcome: 'rate_limited' });
-        jobLog.warn({ delayMs: error.delayMs }, 'rate limited; queue paused');
-        await worker.rateLimit(error.delayMs);
-        throw Worker.RateLimitError();
+        itemLog.warn({ delayMs: error.delayMs }, 'rate limited; queue paused');
+        return { kind: 'rate_limited', delayMs: error.delayMs };
       }
       if (error instanceof DeferError) {
         metrics.jobs.inc({ ...labels, outcome: 'deferred' });
-        await job.moveToDelayed(Date.now() + error.delayMs, token);
-        throw new DelayedError();
+        return { kind: 'deferred', delayMs: error.delayMs };
       }
-      const lastAttempt = attempt >= (job.opts.attempts ?? 1);
-      if (error instanceof PermanentError || lastAttempt) {
-        await deadLetter(job, error, attempt);
-        throw error instanceof PermanentError ? new UnrecoverableError(error.message) : error;
+      if (error instanceof PermanentError || attempt >= (job.opts.attempts ?? 1)) {
+        await deadLetter(item, error, attempt);
+        return { kind: 'dead_lettered', error };
       }
       metrics.jobs.inc({ ...labels, outcome: 'retried' });
-      jobLog.warn({ err: error }, 'attempt failed; will retry');
-      throw error;
+      itemLog.warn({ err: error }, 'attempt failed; will retry');
+      return { kind: 'retry', error };
     } finally {
       stopTimer();
+    }
+  }
+
+  /**
+   * Runs a job's items (one, or the events of a batch, side by side) and settles the job from their outcomes: a
+   * rate limit pauses the queue, any retryable failure retries the job (items already done are skipped by their
+   * done marks, or are no-ops for an idempotent handler), deferred items delay it. Dead-lettered items are finished:
+   * a batch job completes around them, a bare job fails as BullMQ's record of its dead letter.
+   */
+  async function process(job: Job, token?: string): Promise<void> {
+    const { items, batch } = jobItems(job, definition.batched);
+    let todo = items;
+    if (handler.idempotency === 'done-mark') {
+      const done = await doneMarks.doneAmong(items.map((item) => item.id));
+      for (const item of items.filter((i) => done.has(i.id))) {
+        metrics.jobs.inc({ consumer: handler.consumer, type: item.name, outcome: 'duplicate_skipped' });
+        log.info({ deliveryId: item.id, type: item.name }, 'already handled; skipped');
+      }
+      todo = items.filter((item) => !done.has(item.id));
+    }
+    const outcomes = await Promise.all(todo.map((item) => runItem(job, item, batch)));
+    if (handler.idempotency === 'done-mark') {
+      await doneMarks.markDone(todo.filter((_item, index) => outcomes[index]!.kind === 'done').map((item) => item.id));
+    }
+    const rateLimits = outcomes.flatMap((o) => (o.kind === 'rate_limited' ? [o.delayMs] : []));
+    if (rateLimits.length > 0) {
+      await worker.rateLimit(Math.max(...rateLimits));
+      throw Worker.RateLimitError();
+    }
+    const retry = outcomes.find((o) => o.kind === 'retry');
+    if (retry) throw retry.error;
+    const deferrals = outcomes.flatMap((o) => (o.kind === 'deferred' ? [o.delayMs] : []));
+    if (deferrals.length > 0) {
+      await job.moveToDelayed(Date.now() + Math.min(...deferrals), token);
+      throw new DelayedError();
+    }
+    const dead = outcomes.find((o) => o.kind === 'dead_lettered');
+    if (dead && !batch) {
+      throw dead.error instanceof PermanentError ? new UnrecoverableError(dead.error.message) : dead.error;
     }
   }
 
@@ -127,14 +162,15 @@ export async function startConsumer<Data>(
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
   // here; one the processor already dead-lettered has its letter, which is left as it is.
+  // A batch job is dead-lettered event by event, each under its delivery id.
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
-    void queues.deadLetters
-      .getJob(job.id!)
-      .then(async (existing) => {
-        if (!existing) await deadLetter(job, err, job.attemptsMade);
-      })
-      .catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
+    const { items } = jobItems(job, definition.batched);
+    void Promise.all(
+      items.map(async (item) => {
+        if (!(await queues.deadLetters.getJob(item.id))) await deadLetter(item, err, job.attemptsMade);
+      }),
+    ).catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
   });
   void worker.run();
   await worker.waitUntilReady();

@@ -1,6 +1,7 @@
 import { catalog, jobOptions, type ConsumerDefinition, type ConsumerName } from '@herohooks/contracts';
 import { Queue, UnrecoverableError, type ConnectionOptions, type Job } from 'bullmq';
 import { PermanentError } from './errors';
+import type { JobItem } from './job-items';
 
 /** What a dead-letter queue job holds: enough to understand the failure and replay the job unchanged. */
 export interface DeadLetter {
@@ -24,17 +25,18 @@ export function reasonOf(error: Error): string {
   return 'attempts_exhausted';
 }
 
-export function deadLetterOf(consumer: ConsumerName, job: Job, error: Error, attemptsMade: number): DeadLetter {
+/** The dead letter of one item: a bare job, or one event of a batch job (dead-lettered alone, by its delivery id). */
+export function deadLetterOf(consumer: ConsumerName, item: JobItem, error: Error, attemptsMade: number): DeadLetter {
   return {
     consumer,
     queue: catalog[consumer].queue,
-    jobId: job.id!,
-    name: job.name,
-    data: job.data,
+    jobId: item.id,
+    name: item.name,
+    data: item.data,
     reason: reasonOf(error),
     error: { name: error.name, message: error.message, stack: error.stack },
     attemptsMade,
-    enqueuedAt: new Date(job.timestamp).toISOString(),
+    enqueuedAt: new Date(item.timestamp).toISOString(),
     failedAt: new Date().toISOString(),
   };
 }

@@ -31,12 +31,21 @@ export class DoneMarks {
     return `${this.prefix}:done:${this.consumer}:${deliveryId}`;
   }
 
-  async isDone(deliveryId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(deliveryId))) === 1;
+  /** The deliveries of `deliveryIds` already marked done, in one round trip. */
+  async doneAmong(deliveryIds: readonly string[]): Promise<Set<string>> {
+    if (deliveryIds.length === 0) return new Set();
+    const marks = await this.redis.mget(deliveryIds.map((id) => this.key(id)));
+    return new Set(deliveryIds.filter((_id, index) => marks[index] !== null));
   }
 
-  async markDone(deliveryId: string): Promise<void> {
+  /** Marks deliveries done, in one round trip. */
+  async markDone(deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    const pipeline = this.redis.pipeline();
     // Only the key's existence counts; "1" is a shared integer in Redis, so a mark costs no value allocation.
-    await this.redis.set(this.key(deliveryId), '1', 'EX', this.ttlSeconds);
+    for (const id of deliveryIds) pipeline.set(this.key(id), '1', 'EX', this.ttlSeconds);
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
   }
 }

@@ -20,7 +20,7 @@ const postsOf = (deliveryId: string) => bed.stub.posted().filter((call) => deliv
 async function handled(worker: TestWorker, deliveryId: string) {
   await waitFor(async () => (await worker.slackQueue.getJob(deliveryId))?.finishedOn, { label: `${deliveryId} finished` });
   const job = await worker.slackQueue.getJob(deliveryId);
-  const done = await new DoneMarks(worker.redis, worker.prefix, 'slack', 60).isDone(deliveryId);
+  const done = (await new DoneMarks(worker.redis, worker.prefix, 'slack', 60).doneAmong([deliveryId])).has(deliveryId);
   return { completed: (await job!.getState()) === 'completed', done };
 }
 
