@@ -48,6 +48,24 @@ describe('createBatcher', () => {
     await expect(Promise.all([batcher.push(1), batcher.push(2)])).resolves.toEqual([null, null]);
   });
 
+  it('with lingerBelow, writes a batch that reached it at the end of the turn instead of lingering', async () => {
+    const writes: number[][] = [];
+    const batcher = createBatcher<number, null>({
+      maxBatch: 256,
+      lingerMs: 60_000,
+      lingerBelow: 3,
+      write: async (items) => {
+        writes.push(items);
+        return items.map(() => null);
+      },
+    });
+    const lingering = batcher.push(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writes).toEqual([]);
+    await Promise.all([lingering, batcher.push(2), batcher.push(3)]);
+    expect(writes).toEqual([[1, 2, 3]]);
+  });
+
   it('starts a new batch when maxBatch is reached', async () => {
     const sizes: number[] = [];
     const batcher = createBatcher<number, null>({

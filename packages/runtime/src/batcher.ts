@@ -19,6 +19,12 @@ export interface BatcherOptions<In, Out> {
    * unset or 0 = the end of the event-loop turn. Fewer, fuller batches cost less CPU per item at moderate rates.
    */
   lingerMs?: number;
+  /**
+   * A batch that has this many items does not linger: it is written at the end of the event-loop turn, as it has
+   * enough items to share the write (default: maxBatch). Under heavy load batches then go at once, and lingering
+   * only gathers the thin batches of moderate rates, so that it adds no wait where it saves nothing.
+   */
+  lingerBelow?: number;
   /** Every item of a batch is refused with BatchTimeoutError when the write takes longer than this; unset = no limit. */
   timeoutMs?: number;
   /**
@@ -52,18 +58,22 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
   const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
   let pending: Pending<In, Out>[] = [];
   const lingerMs = options.lingerMs ?? 0;
-  let scheduled: { cancel(): void } | undefined;
+  const lingerBelow = options.lingerBelow ?? options.maxBatch;
+  let scheduled: { lingering: boolean; cancel(): void } | undefined;
   const inFlight = new Set<Promise<void>>();
 
   /** Items that waited for a batch in flight have waited long enough: they go at the end of this turn. */
   function schedule(linger: boolean): void {
-    if (scheduled) return;
-    if (linger && lingerMs > 0) {
+    const lingering = linger && lingerMs > 0;
+    // An existing schedule stands, unless it lingers and the batch should now go at the end of the turn.
+    if (scheduled && (!scheduled.lingering || lingering)) return;
+    scheduled?.cancel();
+    if (lingering) {
       const timer = setTimeout(flush, lingerMs);
-      scheduled = { cancel: () => clearTimeout(timer) };
+      scheduled = { lingering, cancel: () => clearTimeout(timer) };
     } else {
       const immediate = setImmediate(flush);
-      scheduled = { cancel: () => clearImmediate(immediate) };
+      scheduled = { lingering, cancel: () => clearImmediate(immediate) };
     }
   }
 
@@ -105,7 +115,7 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
       return new Promise<Out>((resolve, reject) => {
         pending.push({ item, resolve, reject });
         if (pending.length >= options.maxBatch) flush();
-        else schedule(true);
+        else schedule(pending.length < lingerBelow);
       });
     },
     async drain() {
