@@ -1,6 +1,6 @@
 import { webhookTypes, type WebhookEvent, type WebhookType } from '@herohooks/contracts';
 import { createPgLedgerDb, migrate, UnbookableEventError, type LedgerDb } from '@herohooks/ledger';
-import { faultAfterEventLog } from '@herohooks/ledger/test-faults';
+import { faultOnBooking } from '@herohooks/ledger/test-faults';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger } from '@herohooks/runtime';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '@herohooks/testing/postgres';
@@ -61,8 +61,8 @@ describe('ledger handler on PostgreSQL', () => {
     expect(rows.map((r) => r.delivery_id)).toEqual(['before', 'during']);
   });
 
-  it('fails every job of a batch with a retryable error when the database goes down mid-batch, and writes none of it', async () => {
-    const handler = ledgerHandler(faultAfterEventLog(db, () => proxy.cut()));
+  it('fails every job of a batch with a retryable error when the connection is cut as it is booked, and writes none of it', async () => {
+    const handler = ledgerHandler(faultOnBooking(db, 'before', () => proxy.cut()));
     const events = webhookTypes.map((type) => event(`mid-${type}`, type));
     const failures = await Promise.all(events.map((e) => settle(handler.handle(e, ctx))));
     for (const failure of failures) {

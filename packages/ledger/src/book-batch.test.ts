@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bookEvents } from './book';
 import { bookBatch } from './book-batch';
 import { UnbookableEventError } from './errors';
-import { faultAfterEventLog } from './test-faults';
+import { faultOnBooking } from './test-faults';
 import { eventOf, nonZero, rowsFor, tableCounts, testDrivers, type TestLedger } from './test-ledgers';
 
 /** The rows booking each of these types once writes, summed per table. */
@@ -92,7 +92,7 @@ describe.each(testDrivers)('batched booking on $driver', (driver) => {
 
   it('throws the retryable error of a batch that failed for another reason than its data, and writes nothing', async () => {
     const events = webhookTypes.map((type) => eventOf(type));
-    const failing = faultAfterEventLog(ledger.db, () => {
+    const failing = faultOnBooking(ledger.db, 'before', () => {
       throw new InjectedFault('connection lost');
     });
     const attempt = bookBatch(failing, events);
@@ -100,5 +100,21 @@ describe.each(testDrivers)('batched booking on $driver', (driver) => {
     await expect(attempt).rejects.not.toBeInstanceOf(PermanentError);
     expect(nonZero(await tableCounts(ledger.db))).toEqual({});
     expect((await bookBatch(ledger.db, events)).every((o) => o.status === 'fulfilled' && o.value.booked)).toBe(true);
+  });
+
+  it('books a batch too large for one statement in one transaction of several, all or nothing', async () => {
+    // 160 shipments of 90 line items: over 65,535 parameters, the most one statement can carry.
+    const lineItems = Array.from({ length: 90 }, (_, n) => ({ variant_id: n + 1, quantity: 1 }));
+    const events = Array.from({ length: 160 }, () =>
+      eventOf('product_sent', { ...product, send_product_info: { ...product.send_product_info, line_items: lineItems } }),
+    );
+    const failing = faultOnBooking(ledger.db, 'after', () => {
+      throw new InjectedFault('connection lost after the first statement');
+    });
+    await expect(bookBatch(failing, events)).rejects.toBeInstanceOf(InjectedFault);
+    expect(nonZero(await tableCounts(ledger.db))).toEqual({});
+    const outcomes = await bookBatch(ledger.db, events);
+    expect(outcomes.every((o) => o.status === 'fulfilled' && o.value.booked)).toBe(true);
+    expect(nonZero(await tableCounts(ledger.db))).toMatchObject({ events: 160, product_shipment_items: 160 * 90 });
   });
 });

@@ -33,30 +33,80 @@ function groupRows(rows: ReadonlyArray<readonly [deliveryId: string, row: Projec
   return [...groups.values()];
 }
 
-/**
- * INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING; returns the delivery ids it wrote. Values go as text and
- * PostgreSQL casts them to the columns' types.
- */
-async function insertRows(tx: Queryable, group: RowGroup): Promise<string[]> {
-  const width = group.columns.length;
-  const perStatement = Math.floor(MAX_PARAMETERS / width);
-  const written: string[] = [];
-  for (let start = 0; start < group.values.length; start += perStatement) {
-    const chunk = group.values.slice(start, start + perStatement);
-    const tuples = chunk.map((row, r) => `(${row.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
-    const rows = await tx.query<{ delivery_id: string }>(
-      `INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES ${tuples.join(', ')}
-       ON CONFLICT DO NOTHING RETURNING delivery_id`,
-      chunk.flat(),
-    );
-    for (const row of rows) written.push(row.delivery_id);
+/** `table.column` → its SQL type, as format_type names it (numeric, timestamp with time zone, jsonb, …). */
+type ColumnTypes = Map<string, string>;
+
+const columnTypesOf = new WeakMap<LedgerDb, Promise<ColumnTypes>>();
+
+/** The ledger tables' column types, read once per database (the schema is migrated before anything is booked). */
+function columnTypes(db: LedgerDb): Promise<ColumnTypes> {
+  let types = columnTypesOf.get(db);
+  if (!types) {
+    types = db
+      .query<{ name: string; type: string }>(
+        `SELECT c.relname || '.' || a.attname AS name, format_type(a.atttypid, NULL) AS type
+         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
+      )
+      .then((rows) => new Map(rows.map((row) => [row.name, row.type])));
+    types.catch(() => columnTypesOf.delete(db));
+    columnTypesOf.set(db, types);
   }
-  return written;
+  return types;
+}
+
+interface Statement {
+  sql: string;
+  params: SqlValue[];
 }
 
 /**
- * Writes planned events in ONE transaction: first every event-log row, then the projection rows of the events that
- * were new. A delivery id already in the ledger, or earlier in the same batch, books nothing.
+ * ONE statement that books `plans`: it inserts the event-log rows (ON CONFLICT DO NOTHING, so a delivery already in
+ * the ledger writes nothing) and, in data-modifying CTEs, the projection rows of the deliveries that were new; it
+ * returns those delivery ids. One statement is atomic by itself and costs one round trip instead of a transaction's
+ * BEGIN, one INSERT per table and COMMIT. Values go as text, each cast to its column's type.
+ */
+function bookingStatement(plans: readonly BookingPlan[], types: ColumnTypes): Statement {
+  const params: SqlValue[] = [];
+  const values = (group: RowGroup) =>
+    group.values
+      .map((row) => {
+        const cells = row.map((value, c) => {
+          const type = types.get(`${group.table}.${group.columns[c]}`);
+          if (type === undefined) throw new Error(`the ledger has no column ${group.table}.${group.columns[c]}`);
+          params.push(value);
+          return `$${params.length}::${type}`;
+        });
+        return `(${cells.join(', ')})`;
+      })
+      .join(', ');
+  const [events] = groupRows(plans.map((plan) => [plan.deliveryId, plan.rows[0]!] as const));
+  // Groups keep first-seen order, so a parent table (product_shipments) comes before its children.
+  const projected = groupRows(plans.flatMap((plan) => plan.rows.slice(1).map((row) => [plan.deliveryId, row] as const)));
+  const ctes = [
+    `logged AS (INSERT INTO events (${events!.columns.join(', ')}) VALUES ${values(events!)}
+     ON CONFLICT DO NOTHING RETURNING delivery_id)`,
+    ...projected.map((group, n) => {
+      const columns = group.columns.join(', ');
+      return `p${n} AS (INSERT INTO ${group.table} (${columns}) SELECT * FROM (VALUES ${values(group)}) AS v (${columns})
+       WHERE v.delivery_id IN (SELECT delivery_id FROM logged) ON CONFLICT DO NOTHING)`;
+    }),
+  ];
+  return { sql: `WITH ${ctes.join(',\n')}\nSELECT delivery_id FROM logged`, params };
+}
+
+/** Statements of at most MAX_PARAMETERS parameters each (a bind message carries no more), halving as needed. */
+function bookingStatements(plans: readonly BookingPlan[], types: ColumnTypes): Statement[] {
+  const statement = bookingStatement(plans, types);
+  if (statement.params.length <= MAX_PARAMETERS || plans.length === 1) return [statement];
+  const half = Math.ceil(plans.length / 2);
+  return [...bookingStatements(plans.slice(0, half), types), ...bookingStatements(plans.slice(half), types)];
+}
+
+/**
+ * Writes planned events atomically: first every event-log row, then the projection rows of the events that were
+ * new. A delivery id already in the ledger, or earlier in the same batch, books nothing. One statement when the batch
+ * fits one bind message (every batch of the shipped LEDGER_BATCH_MAX), else one transaction of several.
  */
 export async function writePlans(db: LedgerDb, plans: readonly BookingPlan[]): Promise<BookResult[]> {
   if (plans.length === 0) return [];
@@ -65,16 +115,15 @@ export async function writePlans(db: LedgerDb, plans: readonly BookingPlan[]): P
   // One lock order for every batch: two batches sharing delivery ids wait for each other instead of deadlocking.
   const unique = [...first.values()].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
   try {
-    const logged = await db.transaction(async (tx) => {
-      const [events] = groupRows(unique.map((plan) => [plan.deliveryId, plan.rows[0]!] as const));
-      const written = new Set(await insertRows(tx, events!));
-      const projected = unique
-        .filter((plan) => written.has(plan.deliveryId))
-        .flatMap((plan) => plan.rows.slice(1).map((row) => [plan.deliveryId, row] as const));
-      // Groups keep first-seen order, so a parent table (product_shipments) comes before its children.
-      for (const group of groupRows(projected)) await insertRows(tx, group);
-      return written;
-    });
+    const statements = bookingStatements(unique, await columnTypes(db));
+    const run = async (target: Queryable) => {
+      const logged = new Set<string>();
+      for (const { sql, params } of statements) {
+        for (const row of await target.query<{ delivery_id: string }>(sql, params)) logged.add(row.delivery_id);
+      }
+      return logged;
+    };
+    const logged = statements.length === 1 ? await run(db) : await db.transaction(run);
     return plans.map((plan) => ({ booked: first.get(plan.deliveryId) === plan && logged.has(plan.deliveryId) }));
   } catch (error) {
     const code = (error as { code?: unknown }).code;

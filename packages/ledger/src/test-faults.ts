@@ -1,27 +1,23 @@
 import type { LedgerDb, Queryable, Row } from './db';
 
 /**
- * For tests: the same database, except that `fault` runs right after the first event-log INSERT of a transaction,
- * while that transaction is still open. A throw there, or a cut connection, fails a batch mid-way.
+ * For tests: the same database, except that `fault` runs once, `when` the first booking statement (the one that
+ * inserts event-log rows) is about to be sent or has just returned. Before: the booking fails as a cut connection
+ * would fail it. After, inside a transaction (a batch too large for one statement): the transaction is still open,
+ * so a throw there fails the batch mid-way.
  */
-export function faultAfterEventLog(db: LedgerDb, fault: () => void): LedgerDb {
+export function faultOnBooking(db: LedgerDb, when: 'before' | 'after', fault: () => void): LedgerDb {
   let armed = true;
-  return {
-    ...db,
-    transaction: (work) =>
-      db.transaction((tx) => {
-        const faulty: Queryable = {
-          exec: (sql) => tx.exec(sql),
-          async query<R extends Row>(sql: string, params?: readonly unknown[]) {
-            const rows = await tx.query<R>(sql, params);
-            if (armed && sql.startsWith('INSERT INTO events')) {
-              armed = false;
-              fault();
-            }
-            return rows;
-          },
-        };
-        return work(faulty);
-      }),
-  };
+  const faulty = (target: Queryable): Queryable => ({
+    exec: (sql) => target.exec(sql),
+    async query<R extends Row>(sql: string, params?: readonly unknown[]) {
+      const booking = armed && sql.includes('INSERT INTO events');
+      if (booking) armed = false;
+      if (booking && when === 'before') fault();
+      const rows = await target.query<R>(sql, params);
+      if (booking && when === 'after') fault();
+      return rows;
+    },
+  });
+  return { ...db, ...faulty(db), transaction: (work) => db.transaction((tx) => work(faulty(tx))) };
 }
