@@ -295,33 +295,41 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
     expect(byId.size).toBe(2);
   });
 
-  it('retries the batch after a transient failure, without running the events already done again', async () => {
+  const finished = async (id: string) => (await queue.getJob(id))?.finishedOn !== undefined;
+
+  it('completes the batch at once and retries a transiently failing event as a job of its own', async () => {
     const calls = new Map<string, number>();
     await start(async (_data, ctx) => {
       calls.set(ctx.deliveryId, (calls.get(ctx.deliveryId) ?? 0) + 1);
       if (ctx.deliveryId === 'flaky' && calls.get('flaky') === 1) throw new Error('remote hiccup');
     });
-    const job = await addBatch('batch-3', [event('steady'), event('flaky')]);
-    await waitFor(async () => (await job.isCompleted()) && 'done');
+    await addBatch('batch-3', [event('steady'), event('flaky')]);
+    await waitFor(() => finished('batch-3-flaky'), { label: 'flaky continued alone and completed' });
+    expect(await finished('batch-3')).toBe(true);
     expect(Object.fromEntries(calls)).toEqual({ steady: 1, flaky: 2 });
     expect(await letters()).toHaveLength(0);
   });
 
-  it('after the last attempt dead-letters only the events still failing, each alone, and completes the batch', async () => {
+  it('dead-letters an event that keeps failing after its own attempts, under its delivery id, and runs no other twice', async () => {
     const calls = new Map<string, number>();
     await start(async (_data, ctx) => {
       calls.set(ctx.deliveryId, (calls.get(ctx.deliveryId) ?? 0) + 1);
       if (ctx.deliveryId === 'down') throw new Error('remote down');
+      if (ctx.deliveryId === 'refused') throw new PermanentError('no such channel', { reason: 'channel_not_found' });
     });
-    const job = await addBatch('batch-4', [event('up'), event('down')]);
-    await waitFor(async () => (await job.isCompleted()) && 'done');
-    expect(Object.fromEntries(calls)).toEqual({ up: 1, down: 3 });
-    const [letter, ...others] = await letters();
-    expect(others).toHaveLength(0);
-    expect(letter!.data).toMatchObject({ jobId: 'down', reason: 'attempts_exhausted', attemptsMade: 3, data: { deliveryId: 'down' } });
+    await addBatch('batch-4', [event('up'), event('down'), event('refused')]);
+    const found = await waitFor(async () => {
+      const list = await letters();
+      return list.length === 2 ? list : undefined;
+    });
+    const byId = new Map(found.map((letter) => [letter.id, letter.data]));
+    expect(byId.get('down')).toMatchObject({ reason: 'attempts_exhausted', attemptsMade: 3, data: { deliveryId: 'down' } });
+    expect(byId.get('refused')).toMatchObject({ reason: 'channel_not_found', attemptsMade: 1 });
+    // The batch's one try, then the three attempts of the job it continues as.
+    expect(Object.fromEntries(calls)).toEqual({ up: 1, down: 4, refused: 1 });
   });
 
-  it('delays the batch while an event is deferred, and runs only that event when it comes back', async () => {
+  it('lets a deferred event wait alone while the rest of its batch completes', async () => {
     const calls: string[] = [];
     let deferredAt = 0;
     await start(async (_data, ctx) => {
@@ -331,10 +339,24 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
         throw new DeferError('channel busy', 300);
       }
     });
-    const job = await addBatch('batch-5', [event('now'), event('paced')]);
-    await waitFor(async () => (await job.isCompleted()) && 'done');
+    await addBatch('batch-5', [event('now'), event('paced')]);
+    await waitFor(() => finished('batch-5-paced'), { label: 'paced event done' });
     expect(calls.sort()).toEqual(['now', 'paced', 'paced']);
-    expect((await queue.getJob('batch-5'))!.finishedOn! - deferredAt).toBeGreaterThanOrEqual(250);
+    expect((await queue.getJob('batch-5'))!.finishedOn! - deferredAt).toBeLessThan(250);
+    expect((await queue.getJob('batch-5-paced'))!.finishedOn! - deferredAt).toBeGreaterThanOrEqual(250);
+  });
+
+  it('pauses the queue for a rate-limited event, which then runs again alone', async () => {
+    const times = new Map<string, number[]>();
+    await start(async (_data, ctx) => {
+      times.set(ctx.deliveryId, [...(times.get(ctx.deliveryId) ?? []), Date.now()]);
+      if (ctx.deliveryId === 'limited' && times.get('limited')!.length === 1) throw new RateLimitError('slow down', 400);
+    });
+    await addBatch('batch-6', [event('free'), event('limited')]);
+    await waitFor(() => finished('batch-6-limited'), { label: 'limited event done' });
+    const [first, second] = times.get('limited')!;
+    expect(second! - first!).toBeGreaterThanOrEqual(350);
+    expect(times.get('free')).toHaveLength(1);
   });
 
   it('dead-letters a batch that stalled too often event by event, under their delivery ids', async () => {

@@ -20,6 +20,13 @@ export interface RunningConsumer {
   close(): Promise<void>;
 }
 
+/** The wait before the first retry under a BullMQ backoff option (exponential with jitter: its first step). */
+function firstRetryDelay(backoff: Job['opts']['backoff']): number {
+  if (typeof backoff === 'number') return backoff;
+  const delay = backoff?.delay ?? 0;
+  return Math.round(delay * (1 - (backoff?.jitter ?? 0) * Math.random()));
+}
+
 export class ShutdownDeadlineError extends Error {
   override readonly name = 'ShutdownDeadlineError';
 
@@ -44,8 +51,7 @@ export async function startConsumer<Data>(
 
   async function deadLetter(item: JobItem, error: Error, attemptsMade: number): Promise<void> {
     const letter: DeadLetter = deadLetterOf(handler.consumer, item, error, attemptsMade);
-    // Same id as the item (the delivery id): dead-lettering twice (processor, then the failed event; or a batch
-    // retried after one of its events was dead-lettered) stays one letter.
+    // Same id as the item (the delivery id): dead-lettering twice (processor, then the failed event) stays one letter.
     await queues.deadLetters.add(item.name, letter, { ...deadLetterJobOptions, jobId: item.id });
     if (handler.consumer !== 'alerts') {
       const alert = {
@@ -65,7 +71,10 @@ export async function startConsumer<Data>(
     log.error({ deliveryId: item.id, type: item.name, reason: letter.reason, err: error }, 'job dead-lettered');
   }
 
-  /** Runs one item through validation and the handler; returns how it ended (throws only when a dead letter fails). */
+  /**
+   * Runs one item through validation and the handler and returns how it ended; a done mark is written as soon as it
+   * succeeded (a crash later in a batch must not undo it). Throws only when a dead letter or mark cannot be written.
+   */
   async function runItem(job: Job, item: JobItem, batch: boolean): Promise<ItemOutcome> {
     const attempt = job.attemptsMade + 1;
     const itemLog = log.child({ deliveryId: item.id, type: item.name, attempt, ...(batch && { batchId: job.id }) });
@@ -81,8 +90,6 @@ export async function startConsumer<Data>(
       const dryRun = options.dryRun ?? false;
       const ctx: JobContext = { deliveryId: item.id, attempt, log: itemLog, dryRun, redis, prefix };
       await handler.handle(item.data as Data, ctx);
-      metrics.jobs.inc({ ...labels, outcome: 'completed' });
-      return { kind: 'done' };
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
       if (error instanceof RateLimitError) {
@@ -104,45 +111,75 @@ export async function startConsumer<Data>(
     } finally {
       stopTimer();
     }
+    if (handler.idempotency === 'done-mark') await doneMarks.markDone([item.id]);
+    metrics.jobs.inc({ ...labels, outcome: 'completed' });
+    return { kind: 'done' };
+  }
+
+  /** Items not handled yet: for done-mark consumers, those without a done mark (one round trip for a batch). */
+  async function notDone(items: JobItem[]): Promise<JobItem[]> {
+    if (handler.idempotency !== 'done-mark') return items;
+    const done = await doneMarks.doneAmong(items.map((item) => item.id));
+    for (const item of items.filter((i) => done.has(i.id))) {
+      metrics.jobs.inc({ consumer: handler.consumer, type: item.name, outcome: 'duplicate_skipped' });
+      log.info({ deliveryId: item.id, type: item.name }, 'already handled; skipped');
+    }
+    return items.filter((item) => !done.has(item.id));
   }
 
   /**
-   * Runs a job's items (one, or the events of a batch, side by side) and settles the job from their outcomes: a
-   * rate limit pauses the queue, any retryable failure retries the job (items already done are skipped by their
-   * done marks, or are no-ops for an idempotent handler), deferred items delay it. Dead-lettered items are finished:
-   * a batch job completes around them, a bare job fails as BullMQ's record of its dead letter.
+   * A batch job completes after one run: each event that still has to be retried, deferred or waits out a rate
+   * limit continues as a bare job of its own (id `<batch id>-<delivery id>`, the batch's full retry policy), so
+   * one slow or failing event neither holds up nor re-runs the others. The bare jobs are added before the batch
+   * completes; a crash in between re-runs the batch, whose done events are skipped and whose bare jobs exist already.
    */
+  async function continueAlone(job: Job, items: JobItem[], outcomes: ItemOutcome[]): Promise<void> {
+    const alone = items.flatMap((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.kind === 'retry') return [{ item, delay: firstRetryDelay(job.opts.backoff) }];
+      if (outcome.kind === 'deferred') return [{ item, delay: outcome.delayMs }];
+      return outcome.kind === 'rate_limited' ? [{ item, delay: 0 }] : [];
+    });
+    const rateLimits = outcomes.flatMap((o) => (o.kind === 'rate_limited' ? [o.delayMs] : []));
+    if (rateLimits.length > 0) await worker.rateLimit(Math.max(...rateLimits));
+    if (alone.length === 0) return;
+    await queues.source.addBulk(
+      alone.map(({ item, delay }) => ({
+        name: item.name,
+        data: item.data,
+        // The batch's own retry policy (the catalog's, as the router wrote it).
+        opts: { ...jobOptions(definition, `${job.id!}-${item.id}`), attempts: job.opts.attempts, backoff: job.opts.backoff, delay },
+      })),
+    );
+  }
+
+  /** Settles a bare job from its one item, as BullMQ expects: retry, delay, rate limit, or fail once dead-lettered. */
+  async function settleBare(job: Job, outcome: ItemOutcome | undefined, token?: string): Promise<void> {
+    switch (outcome?.kind) {
+      case 'rate_limited':
+        await worker.rateLimit(outcome.delayMs);
+        throw Worker.RateLimitError();
+      case 'deferred':
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      case 'retry':
+        throw outcome.error;
+      case 'dead_lettered':
+        throw outcome.error instanceof PermanentError ? new UnrecoverableError(outcome.error.message) : outcome.error;
+      default:
+    }
+  }
+
+  /** Runs a job's items (one, or the events of a batch, side by side), then settles the job. */
   async function process(job: Job, token?: string): Promise<void> {
     const { items, batch } = jobItems(job, definition.batched);
-    let todo = items;
-    if (handler.idempotency === 'done-mark') {
-      const done = await doneMarks.doneAmong(items.map((item) => item.id));
-      for (const item of items.filter((i) => done.has(i.id))) {
-        metrics.jobs.inc({ consumer: handler.consumer, type: item.name, outcome: 'duplicate_skipped' });
-        log.info({ deliveryId: item.id, type: item.name }, 'already handled; skipped');
-      }
-      todo = items.filter((item) => !done.has(item.id));
-    }
-    const outcomes = await Promise.all(todo.map((item) => runItem(job, item, batch)));
-    if (handler.idempotency === 'done-mark') {
-      await doneMarks.markDone(todo.filter((_item, index) => outcomes[index]!.kind === 'done').map((item) => item.id));
-    }
-    const rateLimits = outcomes.flatMap((o) => (o.kind === 'rate_limited' ? [o.delayMs] : []));
-    if (rateLimits.length > 0) {
-      await worker.rateLimit(Math.max(...rateLimits));
-      throw Worker.RateLimitError();
-    }
-    const retry = outcomes.find((o) => o.kind === 'retry');
-    if (retry) throw retry.error;
-    const deferrals = outcomes.flatMap((o) => (o.kind === 'deferred' ? [o.delayMs] : []));
-    if (deferrals.length > 0) {
-      await job.moveToDelayed(Date.now() + Math.min(...deferrals), token);
-      throw new DelayedError();
-    }
-    const dead = outcomes.find((o) => o.kind === 'dead_lettered');
-    if (dead && !batch) {
-      throw dead.error instanceof PermanentError ? new UnrecoverableError(dead.error.message) : dead.error;
-    }
+    const todo = await notDone(items);
+    const settled = await Promise.allSettled(todo.map((item) => runItem(job, item, batch)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const outcomes = settled.map((s) => (s as PromiseFulfilledResult<ItemOutcome>).value);
+    if (batch) await continueAlone(job, todo, outcomes);
+    else await settleBare(job, outcomes[0], token);
   }
 
   const worker = new Worker(definition.queue, process, {
@@ -162,15 +199,19 @@ export async function startConsumer<Data>(
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
   // here; one the processor already dead-lettered has its letter, which is left as it is.
-  // A batch job is dead-lettered event by event, each under its delivery id.
+  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done.
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
     const { items } = jobItems(job, definition.batched);
-    void Promise.all(
-      items.map(async (item) => {
-        if (!(await queues.deadLetters.getJob(item.id))) await deadLetter(item, err, job.attemptsMade);
-      }),
-    ).catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
+    void notDone(items)
+      .then((todo) =>
+        Promise.all(
+          todo.map(async (item) => {
+            if (!(await queues.deadLetters.getJob(item.id))) await deadLetter(item, err, job.attemptsMade);
+          }),
+        ),
+      )
+      .catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
   });
   void worker.run();
   await worker.waitUntilReady();

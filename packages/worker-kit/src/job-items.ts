@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 
 /** One unit of work in a job: the job itself, or one event of a batch job. */
 export interface JobItem {
-  /** The delivery id: the job id of a bare job, the event's own of a batch event. */
+  /** The delivery id: the event's own for a batched consumer (whatever job holds it), otherwise the job id. */
   id: string;
   /** Webhook type (metrics, logs, dead letters): the job name of a bare job, the event's type of a batch event. */
   name: string;
@@ -24,7 +24,12 @@ const stringField = (value: unknown, field: string): string | undefined => {
  */
 export function jobItems(job: Job, batched: boolean): { items: JobItem[]; batch: boolean } {
   const events = batched ? batchItems(job.data) : undefined;
-  if (!events) return { items: [{ id: job.id!, name: job.name, data: job.data, timestamp: job.timestamp }], batch: false };
+  if (!events) {
+    // A bare event of a batched consumer: a replayed dead letter (job id = delivery id) or an event of a batch that
+    // continues alone (job id = batch id + delivery id).
+    const id = (batched && stringField(job.data, 'deliveryId')) || job.id!;
+    return { items: [{ id, name: job.name, data: job.data, timestamp: job.timestamp }], batch: false };
+  }
   const items = events.map((data, index) => ({
     id: stringField(data, 'deliveryId') ?? `${job.id!}-event-${index}`,
     name: stringField(data, 'type') ?? job.name,
