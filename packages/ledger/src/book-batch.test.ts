@@ -117,4 +117,12 @@ describe.each(testDrivers)('batched booking on $driver', (driver) => {
     expect(outcomes.every((o) => o.status === 'fulfilled' && o.value.booked)).toBe(true);
     expect(nonZero(await tableCounts(ledger.db))).toMatchObject({ events: 160, product_shipment_items: 160 * 90 });
   });
+
+  it('books one event too large for one statement (13,200 line items) in chunks', async () => {
+    const lineItems = Array.from({ length: 13_200 }, (_, n) => ({ variant_id: n + 1, quantity: 1 }));
+    const huge = eventOf('product_sent', { ...product, send_product_info: { ...product.send_product_info, line_items: lineItems } });
+    const [outcome] = await bookBatch(ledger.db, [huge, eventOf('new_max_bid')]);
+    expect(outcome).toEqual({ status: 'fulfilled', value: { booked: true } });
+    expect(nonZero(await tableCounts(ledger.db))).toMatchObject({ events: 2, product_shipment_items: 13_200 });
+  });
 });

@@ -38,7 +38,10 @@ type ColumnTypes = Map<string, string>;
 
 const columnTypesOf = new WeakMap<LedgerDb, Promise<ColumnTypes>>();
 
-/** The ledger tables' column types, read once per database (the schema is migrated before anything is booked). */
+/**
+ * The column types of the tables an unqualified name reaches on the search path, read once per database (the schema
+ * is migrated before anything is booked; a column found missing reads them again next time).
+ */
 function columnTypes(db: LedgerDb): Promise<ColumnTypes> {
   let types = columnTypesOf.get(db);
   if (!types) {
@@ -46,7 +49,7 @@ function columnTypes(db: LedgerDb): Promise<ColumnTypes> {
       .query<{ name: string; type: string }>(
         `SELECT c.relname || '.' || a.attname AS name, format_type(a.atttypid, NULL) AS type
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
+         WHERE pg_table_is_visible(c.oid) AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
       )
       .then((rows) => new Map(rows.map((row) => [row.name, row.type])));
     types.catch(() => columnTypesOf.delete(db));
@@ -66,14 +69,17 @@ interface Statement {
  * returns those delivery ids. One statement is atomic by itself and costs one round trip instead of a transaction's
  * BEGIN, one INSERT per table and COMMIT. Values go as text, each cast to its column's type.
  */
-function bookingStatement(plans: readonly BookingPlan[], types: ColumnTypes): Statement {
+function bookingStatement(db: LedgerDb, plans: readonly BookingPlan[], types: ColumnTypes): Statement {
   const params: SqlValue[] = [];
   const values = (group: RowGroup) =>
     group.values
       .map((row) => {
         const cells = row.map((value, c) => {
           const type = types.get(`${group.table}.${group.columns[c]}`);
-          if (type === undefined) throw new Error(`the ledger has no column ${group.table}.${group.columns[c]}`);
+          if (type === undefined) {
+            columnTypesOf.delete(db);
+            throw new Error(`the ledger has no column ${group.table}.${group.columns[c]}`);
+          }
           params.push(value);
           return `$${params.length}::${type}`;
         });
@@ -95,18 +101,42 @@ function bookingStatement(plans: readonly BookingPlan[], types: ColumnTypes): St
   return { sql: `WITH ${ctes.join(',\n')}\nSELECT delivery_id FROM logged`, params };
 }
 
-/** Statements of at most MAX_PARAMETERS parameters each (a bind message carries no more), halving as needed. */
-function bookingStatements(plans: readonly BookingPlan[], types: ColumnTypes): Statement[] {
-  const statement = bookingStatement(plans, types);
-  if (statement.params.length <= MAX_PARAMETERS || plans.length === 1) return [statement];
-  const half = Math.ceil(plans.length / 2);
-  return [...bookingStatements(plans.slice(0, half), types), ...bookingStatements(plans.slice(half), types)];
+/**
+ * INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING in chunks of at most MAX_PARAMETERS (a bind message carries no
+ * more); returns the delivery ids it wrote. For a batch too large for one booking statement.
+ */
+async function insertRows(tx: Queryable, group: RowGroup): Promise<string[]> {
+  const width = group.columns.length;
+  const perStatement = Math.floor(MAX_PARAMETERS / width);
+  const written: string[] = [];
+  for (let start = 0; start < group.values.length; start += perStatement) {
+    const chunk = group.values.slice(start, start + perStatement);
+    const tuples = chunk.map((row, r) => `(${row.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
+    const rows = await tx.query<{ delivery_id: string }>(
+      `INSERT INTO ${group.table} (${group.columns.join(', ')}) VALUES ${tuples.join(', ')}
+       ON CONFLICT DO NOTHING RETURNING delivery_id`,
+      chunk.flat(),
+    );
+    for (const row of rows) written.push(row.delivery_id);
+  }
+  return written;
+}
+
+/** The same booking as bookingStatement's, as a transaction of chunked INSERTs: event-log rows first. */
+async function bookInChunks(tx: Queryable, plans: readonly BookingPlan[]): Promise<Set<string>> {
+  const [events] = groupRows(plans.map((plan) => [plan.deliveryId, plan.rows[0]!] as const));
+  const written = new Set(await insertRows(tx, events!));
+  const projected = plans
+    .filter((plan) => written.has(plan.deliveryId))
+    .flatMap((plan) => plan.rows.slice(1).map((row) => [plan.deliveryId, row] as const));
+  for (const group of groupRows(projected)) await insertRows(tx, group);
+  return written;
 }
 
 /**
  * Writes planned events atomically: first every event-log row, then the projection rows of the events that were
  * new. A delivery id already in the ledger, or earlier in the same batch, books nothing. One statement when the batch
- * fits one bind message (every batch of the shipped LEDGER_BATCH_MAX), else one transaction of several.
+ * fits one bind message (65,535 parameters), else one transaction of chunked INSERTs.
  */
 export async function writePlans(db: LedgerDb, plans: readonly BookingPlan[]): Promise<BookResult[]> {
   if (plans.length === 0) return [];
@@ -115,15 +145,11 @@ export async function writePlans(db: LedgerDb, plans: readonly BookingPlan[]): P
   // One lock order for every batch: two batches sharing delivery ids wait for each other instead of deadlocking.
   const unique = [...first.values()].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
   try {
-    const statements = bookingStatements(unique, await columnTypes(db));
-    const run = async (target: Queryable) => {
-      const logged = new Set<string>();
-      for (const { sql, params } of statements) {
-        for (const row of await target.query<{ delivery_id: string }>(sql, params)) logged.add(row.delivery_id);
-      }
-      return logged;
-    };
-    const logged = statements.length === 1 ? await run(db) : await db.transaction(run);
+    const { sql, params } = bookingStatement(db, unique, await columnTypes(db));
+    const logged =
+      params.length <= MAX_PARAMETERS
+        ? new Set((await db.query<{ delivery_id: string }>(sql, params)).map((row) => row.delivery_id))
+        : await db.transaction((tx) => bookInChunks(tx, unique));
     return plans.map((plan) => ({ booked: first.get(plan.deliveryId) === plan && logged.has(plan.deliveryId) }));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
