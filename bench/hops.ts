@@ -15,14 +15,14 @@ export interface LedgerHops {
 }
 
 /**
- * Reads the completed ledger jobs the catalog retains (the last 1,000) and keeps those of this phase's deliveries:
- * the phase's last deliveries, so a sample of its steady state rather than all of it.
+ * Reads the completed ledger batch jobs the catalog retains (the last 100) and keeps the events of this phase's
+ * deliveries: the phase's last deliveries, so a sample of its steady state rather than all of it.
  */
 export async function ledgerHops(pipeline: Pipeline, deliveryIds: ReadonlySet<string>): Promise<LedgerHops> {
   const connection = new Redis(pipeline.redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue(catalog.ledger.queue, { connection, prefix: pipeline.prefix });
   try {
-    const jobs = await queue.getJobs(['completed'], 0, 999);
+    const jobs = await queue.getJobs(['completed'], 0, catalog.ledger.keepCompleted - 1);
     // One figure per delivery: a batch job's times count once for each of its events.
     const events = jobs.flatMap((job) =>
       inboxEvents(job.data as InboxJob)

@@ -23,7 +23,7 @@ function groupOf(key: string, prefix: string): string {
   if (head === 'inbox-copies') return 'copies of inbox batches (TTL 60 days)';
   if (head === 'inbox-dedup') return 'ingress dedup claims (TTL DEDUP_WINDOW_S)';
   if (more.length > 0 || structure.test(second)) return 'queue structures and other keys';
-  if (queues.has(head)) return 'job hashes (finished ones kept ≤ 1 h: 1,000 per queue, 100 inbox batches)';
+  if (queues.has(head)) return 'job hashes (finished ones kept ≤ 1 h: 100 batches per batch queue, 1,000 per other queue)';
   return `per-delivery keys "${head}"`;
 }
 

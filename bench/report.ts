@@ -1,3 +1,4 @@
+import { catalog } from '../packages/contracts/src/index';
 import { DRAIN_LIMIT_MS, WARMUP_S, type E2ePhase } from './e2e';
 import type { Machine } from './machine';
 import type { Spread } from './stats';
@@ -90,7 +91,7 @@ function e2eSection(results: BenchResults): string[] {
     row('answers', (p) => `${statuses(p.send.statuses)}${p.send.errors ? `, ${p.send.errors} errors` : ''}`),
     row('HTTP answer p50 / p99 / max ms', (p) => latency(p.send.http)),
     row('accept → ledger commit p50 / p99 / max ms', (p) => latency(p.ledger)),
-    row('  of which, last 1,000: accept → routed to the ledger queue', (p) => latency(p.ledgerHops.routed)),
+    row(`  of which, last ${catalog.ledger.keepCompleted} ledger batches: accept → routed to the ledger queue`, (p) => latency(p.ledgerHops.routed)),
     row('  … → taken by worker-ledger', (p) => latency(p.ledgerHops.waited)),
     row('  … → booked and completed', (p) => latency(p.ledgerHops.handled)),
     row('accept → Slack stub p50 / p99 / max ms', (p) => latency(p.slack)),
@@ -135,9 +136,10 @@ function e2eSection(results: BenchResults): string[] {
       '`now()` of the booking transaction, committed right after), or at the stub/sink receipt. The stubs run in a ' +
       'process of their own. Redis is sampled once per second while sending. On 2 cores the sender (`bench`) and the ' +
       'stubs take CPU from the pipeline they measure; the CPU rows show how much, and how busy the shared machine was. ' +
-      'The indented rows split the ledger path with the timestamps BullMQ keeps on the last 1,000 completed ledger ' +
-      'jobs (added by the router, taken by the worker, finished); they end after the commit, so they add up to a ' +
-      'little more than the accept → ledger row.' +
+      `The indented rows split the ledger path with the timestamps BullMQ keeps on the last ${catalog.ledger.keepCompleted} ` +
+      'completed ledger jobs, one figure per delivery they hold (each job is the batch of one inbox batch: added by the ' +
+      'router, taken by the worker, finished); they end after the commit, so they add up to a little more than the ' +
+      'accept → ledger row.' +
       (e2e.slackMeasured ? '' : ' **Slack not measured**: worker-slack had no `SLACK_CHANNEL_INTERVAL_MS`, so it was not routed.'),
     '',
     table(['', ...e2e.phases.map((p) => `${p.ratePerSecond}/s for ${p.durationS} s`)], rows),

@@ -39,8 +39,10 @@ export interface ConsumerDefinition {
 const standardRetry: RetryPolicy = { attempts: 13, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
 
 // Completed jobs are only there to be looked at (the ledger is the record): the last thousand per queue are enough,
-// and the cap keeps Redis memory flat under sustained load instead of growing with an hour of traffic.
+// and the cap keeps Redis memory flat under sustained load instead of growing with an hour of traffic. A batch job
+// (inbox, routed consumers) holds up to 256 deliveries, so only the last hundred of those are kept.
 const KEEP_COMPLETED = 1_000;
+const KEEP_COMPLETED_BATCHES = 100;
 
 function consumer(
   name: string,
@@ -48,8 +50,8 @@ function consumer(
   defaultTypes: readonly WebhookType[] | null,
   overrides: Partial<Pick<ConsumerDefinition, 'retry' | 'keepCompleted'>> = {},
 ): ConsumerDefinition {
-  const { retry = standardRetry, keepCompleted = KEEP_COMPLETED } = overrides;
   const batched = defaultTypes !== null;
+  const { retry = standardRetry, keepCompleted = batched ? KEEP_COMPLETED_BATCHES : KEEP_COMPLETED } = overrides;
   return { queue: name, deadLetterQueue: `${name}-dlq`, schema, retry, defaultTypes, keepCompleted, batched };
 }
 
@@ -61,8 +63,7 @@ function consumer(
 export const catalog = {
   inbox: consumer('inbox', InboxJobSchema, null, {
     retry: { attempts: 25, backoff: { type: 'exponential', delay: 250, jitter: 0.5 } },
-    // A batch holds up to a few hundred deliveries, each already copied into the consumers' queues.
-    keepCompleted: 100,
+    keepCompleted: KEEP_COMPLETED_BATCHES,
   }),
   ledger: consumer('ledger', WebhookEventSchema, webhookTypes),
   slack: consumer('slack', WebhookEventSchema, webhookTypes),
