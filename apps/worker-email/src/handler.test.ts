@@ -1,3 +1,4 @@
+import { INBOX_BATCH, catalog, jobOptions } from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { waitFor } from '@herohooks/testing/wait';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +20,24 @@ const completed = (h: Harness, id: string) =>
   waitFor(async () => (await stateOf(h, id)).state === 'completed', { label: `job ${id} completed` });
 
 describe('email consumer over real SMTP', () => {
+  it('mails every event of a batch job as the router writes it, each once under its own delivery id', async () => {
+    const h = (harness = await startHarness());
+    const events = [
+      eventOf('new_payout_request', fixture('new_payout_request'), 'dlv-b1'),
+      eventOf('new_max_bid', fixture('new_max_bid'), 'dlv-b2'),
+      eventOf('new_influencer_reply', fixture('new_influencer_reply'), 'dlv-b3'),
+    ];
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
+    await completed(h, 'batch-1');
+    await waitFor(() => h.sink.messages.length === 3, { label: 'three messages' });
+    const deliveries = h.sink.messages.map((m) => m.parsed.headers.get('x-herohooks-delivery')).sort();
+    expect(deliveries).toEqual(['dlv-b1', 'dlv-b2', 'dlv-b3']);
+    expect(h.sink.messages.map((m) => m.parsed.messageId).sort()).toEqual(
+      ['<dlv-b1@herohooks>', '<dlv-b2@herohooks>', '<dlv-b3@herohooks>'],
+    );
+  });
+
+
   it('delivers each routed type to its recipients with subject, both parts, Message-ID and delivery header', async () => {
     const h = (harness = await startHarness({
       env: { EMAIL_TO: 'ops@example.com', EMAIL_TO_NEW_PAYOUT_REQUEST: 'finance@example.com, payouts@example.com' },
