@@ -111,7 +111,7 @@ export async function startConsumer<Data>(
     } finally {
       stopTimer();
     }
-    if (handler.idempotency === 'done-mark') await doneMarks.markDone([item.id]);
+    if (handler.idempotency === 'done-mark') await doneMarks.markDone(item.id);
     metrics.jobs.inc({ ...labels, outcome: 'completed' });
     return { kind: 'done' };
   }

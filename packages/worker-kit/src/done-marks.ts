@@ -38,14 +38,8 @@ export class DoneMarks {
     return new Set(deliveryIds.filter((_id, index) => marks[index] !== null));
   }
 
-  /** Marks deliveries done, in one round trip. */
-  async markDone(deliveryIds: readonly string[]): Promise<void> {
-    if (deliveryIds.length === 0) return;
-    const pipeline = this.redis.pipeline();
+  async markDone(deliveryId: string): Promise<void> {
     // Only the key's existence counts; "1" is a shared integer in Redis, so a mark costs no value allocation.
-    for (const id of deliveryIds) pipeline.set(this.key(id), '1', 'EX', this.ttlSeconds);
-    const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error !== null)?.[0];
-    if (failed) throw failed;
+    await this.redis.set(this.key(deliveryId), '1', 'EX', this.ttlSeconds);
   }
 }
