@@ -23,7 +23,8 @@ export interface GrowthResult {
   keyGroups: KeyGroup[];
 }
 
-const BATCH = 1_000;
+/** The most the ingress writes in one inbox batch (its producer's maxBatch), so kept batches are as large as live. */
+export const GROWTH_BATCH = 256;
 const mb = (bytes: number) => round(bytes / 1_048_576, 1);
 
 /** An event as the ingress writes it into an inbox batch, with a payload made distinct by a sequence field. */
@@ -58,7 +59,7 @@ async function ledgerSize(pipeline: Pipeline): Promise<{ bytes: number; events: 
 }
 
 /**
- * Pushes `events` deliveries straight into the inbox, 1,000 per batch job (the HTTP path is measured by
+ * Pushes `events` deliveries straight into the inbox, GROWTH_BATCH per batch job (the HTTP path is measured by
  * the e2e part) and lets the running pipeline work them off, bounded by `limitMs` from the first push. Redis
  * memory is read before, at its peak and after; the ledger's size on disk after.
  */
@@ -69,8 +70,8 @@ export async function benchGrowth(pipeline: Pipeline, events: number, limitMs: n
   const sampler = startSampler(pipeline.redis.url, pipeline.prefix);
   const started = performance.now();
   try {
-    for (let from = 0; from < events; from += BATCH) {
-      const batch = inboxEvents(from, Math.min(BATCH, events - from));
+    for (let from = 0; from < events; from += GROWTH_BATCH) {
+      const batch = inboxEvents(from, Math.min(GROWTH_BATCH, events - from));
       await inbox.add(INBOX_BATCH, { events: batch }, jobOptions(catalog.inbox, `${ID_PREFIX}batch-${from}`));
     }
     let booked = 0;

@@ -4,11 +4,11 @@ import { catalog } from '../packages/contracts/src/index';
 export interface KeyGroup {
   name: string;
   keys: number;
-  /** Estimated from MEMORY USAGE of up to 50 keys of the group. */
+  /** Estimated from MEMORY USAGE (every field) of up to 200 keys of the group. */
   approxMb: number;
 }
 
-const SAMPLE = 50;
+const SAMPLE = 200;
 
 const queues = new Set(Object.values(catalog).flatMap((definition) => [definition.queue, definition.deadLetterQueue]));
 const structure = /^(wait|active|delayed|prioritized|completed|failed|paused|meta|events|id|marker|pc|stalled-check|limiter)$/;
@@ -43,7 +43,8 @@ export async function redisComposition(redisUrl: string, prefix: string): Promis
     }
     const result: KeyGroup[] = [];
     for (const [name, group] of groups) {
-      const sizes = await Promise.all(group.sampled.map((key) => redis.memory('USAGE', key)));
+      // SAMPLES 0 reads every field: a job hash's few fields differ wildly in size (its data holds a whole batch).
+      const sizes = await Promise.all(group.sampled.map((key) => redis.memory('USAGE', key, 'SAMPLES', 0)));
       const mean = sizes.reduce<number>((sum, size) => sum + Number(size ?? 0), 0) / sizes.length;
       result.push({ name, keys: group.keys, approxMb: Math.round((mean * group.keys) / 104_857.6) / 10 });
     }

@@ -1,5 +1,6 @@
 import { catalog } from '../packages/contracts/src/index';
 import { DRAIN_LIMIT_MS, WARMUP_S, type E2ePhase } from './e2e';
+import { GROWTH_BATCH } from './growth';
 import type { Machine } from './machine';
 import type { Spread } from './stats';
 import { verdicts, type BenchResults } from './targets';
@@ -153,7 +154,7 @@ function growthSection(results: BenchResults): string[] {
   return [
     '## Growth: Redis memory and ledger size after 100k events',
     '',
-    `${g.events.toLocaleString('en')} events pushed straight into the inbox (batch jobs of 1,000; the HTTP path is ` +
+    `${g.events.toLocaleString('en')} events pushed straight into the inbox (batch jobs of ${GROWTH_BATCH}, the most the ingress writes in one; the HTTP path is ` +
       'measured above, and this way there are no ingress dedup keys) into the same running pipeline, after the end-to-end runs.',
     '',
     table(
@@ -168,7 +169,7 @@ function growthSection(results: BenchResults): string[] {
       ],
     ),
     '',
-    'Redis keys at the end of the run, by kind (memory estimated from `MEMORY USAGE` of 50 keys of each kind). ' +
+    'Redis keys at the end of the run, by kind (memory estimated from `MEMORY USAGE … SAMPLES 0` of up to 200 keys of each kind). ' +
       'Retention caps the finished jobs; unfinished jobs are the backlog; every per-delivery mark with a TTL grows ' +
       'with the number of deliveries until its TTL ends, so at a steady rate R it levels off near R × TTL × its size.',
     '',

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startRedisServer } from '../e2e/harness/redis-server';
 import { benchE2e } from './e2e';
-import { benchGrowth } from './growth';
+import { GROWTH_BATCH, benchGrowth } from './growth';
 import { benchIngress, type IngressBenchResult } from './ingress';
 import { benchLedger } from './ledger';
 import { describeMachine, loadAverages } from './machine';
@@ -27,7 +27,7 @@ type Part = (typeof parts)[number];
 const notes = [
   `End-to-end phases run ${E2E_SECONDS} s each instead of 30 s, to keep the whole run under 5 minutes.`,
   `The ledger part books ${LEDGER_JOBS.toLocaleString('en')} jobs per run instead of its default 10,000 (its concurrency-1 run alone takes 10–20 s per 5,000 here).`,
-  `The growth part pushes its ${GROWTH_EVENTS.toLocaleString('en')} events straight into the inbox (batch jobs of 1,000), not over HTTP, and waits for them only until the 5-minute budget is spent.`,
+  `The growth part pushes its ${GROWTH_EVENTS.toLocaleString('en')} events straight into the inbox (batch jobs of ${GROWTH_BATCH}), not over HTTP, and waits for them only until the 5-minute budget is spent.`,
 ];
 
 function selectedParts(): Part[] {
