@@ -45,14 +45,23 @@ async function answers(url: string): Promise<boolean> {
   );
 }
 
+export interface PipelineOptions {
+  /** Env laid over an app's own, by app name (e.g. `{ingress: {ENQUEUE_LINGER_MS: '0'}}`): for A/B runs. */
+  appEnv?: Record<string, Record<string, string>>;
+  /** Redis AOF fsync mode; `always` is the compose default. */
+  appendfsync?: 'always' | 'everysec';
+}
+
 /**
  * The whole pipeline as it runs in production, each app its own process from apps/<name>/dist (`pnpm -s build`
  * first): ingress, router, worker-ledger, worker-slack → Slack stub, worker-email → SMTP sink, on a private
- * redis-server (AOF always, the compose default) and a fresh PostgreSQL schema. Settings are the shipped defaults.
+ * redis-server (AOF always, the compose default) and a fresh PostgreSQL schema. Settings are the shipped defaults
+ * unless `options` say otherwise.
  */
-export async function startPipeline(baseDatabaseUrl: string): Promise<Pipeline> {
+export async function startPipeline(baseDatabaseUrl: string, options: PipelineOptions = {}): Promise<Pipeline> {
   const logDir = mkdtempSync(join(tmpdir(), 'hh-bench-logs-'));
-  const redis = await startRedisServer('always');
+  const redis = await startRedisServer(options.appendfsync ?? 'always');
+  const over = (name: string) => options.appEnv?.[name] ?? {};
   const prefix = `hh-bench-${randomUUID().slice(0, 8)}`;
   const benchSchema = await createSchema(baseDatabaseUrl, 'bench_e2e');
   const { name: schema, url: databaseUrl } = benchSchema;
@@ -65,10 +74,14 @@ export async function startPipeline(baseDatabaseUrl: string): Promise<Pipeline> 
   const worker = async (name: string, env: Record<string, string>) => {
     const port = await freePort();
     probes.push(`http://127.0.0.1:${port}/readyz`);
-    return new AppProcess(name, { ...common, METRICS_PORT: String(port), ...env }, logDir);
+    return new AppProcess(name, { ...common, METRICS_PORT: String(port), ...env, ...over(name) }, logDir);
   };
   const apps = [
-    new AppProcess('ingress', { ...common, IH_WEBHOOK_SECRETS: BENCH_SECRET, PORT: String(ingressPort), HOST: '127.0.0.1' }, logDir),
+    new AppProcess(
+      'ingress',
+      { ...common, IH_WEBHOOK_SECRETS: BENCH_SECRET, PORT: String(ingressPort), HOST: '127.0.0.1', ...over('ingress') },
+      logDir,
+    ),
     await worker('router', slackMeasured ? {} : { ROUTE_SLACK: 'none' }),
     await worker('worker-ledger', { DATABASE_URL: databaseUrl }),
     await worker('worker-slack', {

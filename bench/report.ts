@@ -74,7 +74,7 @@ const equipment = new Set(['bench', 'stubs']);
  * CPU per delivery of the pipeline's own processes while sending. A backlog that grew during the phase was work
  * not yet done, so where it grew the figure understates the cost.
  */
-function pipelineCpuMsPerDelivery(phase: E2ePhase): { total: number; processes: Record<string, number> } {
+export function pipelineCpuMsPerDelivery(phase: E2ePhase): { total: number; processes: Record<string, number> } {
   const msPer = (cores: number) => Math.round((cores / phase.send.sentPerS) * 1000 * 100) / 100;
   const own = Object.entries(phase.cpu.processes).filter(([name, cores]) => !equipment.has(name) && Number.isFinite(cores));
   return {
@@ -248,6 +248,7 @@ export function renderMarkdown(results: BenchResults, info: RunInfo): string {
     'pnpm bench --only ingress  # or e2e, growth, ledger',
     'node --import tsx bench/ingress.ts 4    # one part alone (4 rounds), prints its own table',
     "node --import tsx bench/ingress-variants.ts '{\"shipped\":{},\"linger2\":{\"ENQUEUE_LINGER_MS\":\"2\"}}' everysec 8   # A/B of ingress settings",
+    "node --import tsx bench/e2e-variants.ts '{\"shipped\":{},\"linger0\":{\"ingress\":{\"ENQUEUE_LINGER_MS\":\"0\"}}}' 500 10 2   # A/B of pipeline settings, end to end",
     'node --import tsx bench/ledger.ts 5000',
     '```',
     '',
