@@ -203,11 +203,14 @@ export async function startConsumer<Data>(
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
     const { items } = jobItems(job, definition.batched);
-    void notDone(items)
-      .then((todo) =>
+    const ids = items.map((item) => item.id);
+    const done = handler.idempotency === 'done-mark' ? doneMarks.doneAmong(ids) : Promise.resolve(new Set<string>());
+    void done
+      .then((marked) =>
         Promise.all(
-          todo.map(async (item) => {
-            if (!(await queues.deadLetters.getJob(item.id))) await deadLetter(item, err, job.attemptsMade);
+          items.map(async (item) => {
+            if (marked.has(item.id) || (await queues.deadLetters.getJob(item.id))) return;
+            await deadLetter(item, err, job.attemptsMade);
           }),
         ),
       )

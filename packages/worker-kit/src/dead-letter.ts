@@ -81,8 +81,14 @@ export async function replayDeadLetter(pair: QueuePair, deadLetterJobId: string)
   const letter = dead.data;
   const original = await pair.source.getJob(letter.jobId);
   if (original) await original.remove();
-  await pair.source.add(letter.name, letter.data, jobOptions(pair.definition, letter.jobId));
+  // The letter goes first: removed after the add, it could be a new letter of the replayed job failing at once.
   await dead.remove();
+  try {
+    await pair.source.add(letter.name, letter.data, jobOptions(pair.definition, letter.jobId));
+  } catch (error) {
+    await pair.deadLetters.add(dead.name, letter, { ...deadLetterJobOptions, jobId: deadLetterJobId });
+    throw error;
+  }
   return true;
 }
 
