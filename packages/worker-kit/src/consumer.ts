@@ -144,12 +144,12 @@ export async function startConsumer<Data>(
     if (rateLimits.length > 0) await worker.rateLimit(Math.max(...rateLimits));
     if (alone.length === 0) return;
     await queues.source.addBulk(
-      alone.map(({ item, delay }) => ({
-        name: item.name,
-        data: item.data,
+      alone.map(({ item, delay }) => {
         // The batch's own retry policy (the catalog's, as the router wrote it).
-        opts: { ...jobOptions(definition, `${job.id!}-${item.id}`), attempts: job.opts.attempts, backoff: job.opts.backoff, delay },
-      })),
+        const { attempts, backoff } = job.opts;
+        const opts = { ...jobOptions(definition, `${job.id!}-${item.id}`), attempts, backoff, delay };
+        return { name: item.name, data: item.data, opts };
+      }),
     );
   }
 
