@@ -41,11 +41,14 @@ export interface IngressBenchResult extends ServerFigures {
   bare: ServerFigures;
   /** The naive single-add server (bench/naive-bullmq.ts), same run: what one durable write per request costs here. */
   naive: ServerFigures;
+  /** The same naive design on Express 5 (bench/express-bullmq.ts): the same-stack peer. */
+  express: ServerFigures;
   /** Median over the rounds of ingress req/s ÷ bare req/s in the same round; the target is ≥ 0.40. */
   ratio: number;
   roundRatios: number[];
-  /** The same for the naive server. */
+  /** The same for the naive server, and for the Express peer. */
   naiveRatio: number;
+  expressRatio: number;
 }
 
 interface Server {
@@ -79,7 +82,7 @@ const ratios = (server: Server, bare: Server) =>
   server.results.map((result, i) => round2(result.requests.average / bare.results[i]!.requests.average));
 
 /**
- * The three servers are started once and take turns in rounds (bare, naive, ingress, then the reverse order), each
+ * The four servers are started once and take turns in rounds (bare, naive, Express, ingress, then the reverse order), each
  * round a few seconds per server, and the ratio is the median of the per-round ratios: on a shared machine a
  * burst of someone else's load then lands in one round instead of in one server's whole measurement.
  */
@@ -106,6 +109,11 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       QUEUE_PREFIX: `${prefix}-naive`,
       IH_WEBHOOK_SECRETS: SECRET,
     });
+    const expressPeer = await start('bench/express-bullmq.ts', {
+      REDIS_URL: settings.redisUrl,
+      QUEUE_PREFIX: `${prefix}-express`,
+      IH_WEBHOOK_SECRETS: SECRET,
+    });
     const ingress = await start('apps/ingress/dist/main.js', {
       ...nodeOptionsEnv('ingress'),
       REDIS_URL: settings.redisUrl,
@@ -113,7 +121,7 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       IH_WEBHOOK_SECRETS: SECRET,
       LOG_LEVEL: settings.logLevel,
     });
-    const servers = [bare, naive, ingress];
+    const servers = [bare, naive, expressPeer, ingress];
     if (settings.warmupS > 0) for (const server of servers) await load(server.url, settings.warmupS, settings.connections);
     for (let round = 0; round < settings.rounds; round++) {
       for (const server of round % 2 ? [...servers].reverse() : servers) {
@@ -129,14 +137,17 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
       connections: settings.connections,
       bare: figures(bare),
       naive: figures(naive),
+      express: figures(expressPeer),
       ratio: round2(median(roundRatios)),
       roundRatios,
       naiveRatio: round2(median(ratios(naive, bare))),
+      expressRatio: round2(median(ratios(expressPeer, bare))),
     };
   } finally {
     await Promise.all(children.map(stopChild));
     await dropPrefix(prefix, settings.redisUrl);
     await dropPrefix(`${prefix}-naive`, settings.redisUrl);
+    await dropPrefix(`${prefix}-express`, settings.redisUrl);
   }
 }
 
@@ -156,10 +167,15 @@ export function printIngressBench(result: IngressBenchResult): void {
   console.log(
     `ingress benchmark: ${result.connections} connections, ${result.rounds} rounds of ${result.roundS} s per server`,
   );
-  console.table([row('bare fastify', result.bare), row('naive: HMAC + one add', result.naive), row('ingress', result)]);
+  console.table([
+    row('bare fastify', result.bare),
+    row('naive: HMAC + one add', result.naive),
+    row('Express + BullMQ peer', result.express),
+    row('ingress', result),
+  ]);
   console.log(
     `ratio ingress/bare (median of rounds ${result.roundRatios.join(', ')}): ${result.ratio} (target ≥ 0.40); ` +
-      `naive/bare: ${result.naiveRatio}`,
+      `naive/bare: ${result.naiveRatio}; Express peer/bare: ${result.expressRatio}`,
   );
 }
 

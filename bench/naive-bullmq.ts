@@ -5,23 +5,40 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 
 /**
- * The naive design, for calibration: verify the HMAC of the raw body, parse it, and one BullMQ `add` per request
- * (no deduplication, no schema, no batching, no logging). It shows what one durable write per request costs on
- * the machine of the run, beside which the ingress' extra work (dedup, validation, observability) can be read.
+ * What the naive design does with one webhook, whatever HTTP framework carries it: verify the HMAC of the raw body,
+ * parse it, one BullMQ `add` (no deduplication, no schema, no batching, no logging).
+ */
+export async function naiveAccept(
+  queue: Queue,
+  secret: string,
+  raw: Buffer,
+  signature: unknown,
+): Promise<{ status: number; body: object }> {
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  const given = Buffer.from(String(signature ?? ''), 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { status: 401, body: {} };
+  const job = await queue.add('webhook', JSON.parse(raw.toString('utf8')), { removeOnComplete: true });
+  return { status: 202, body: { id: job.id, duplicate: false } };
+}
+
+/** The queue the naive servers write to, on a connection that fails at once while Redis is away. */
+export const naiveQueue = (redisUrl: string, prefix: string) =>
+  new Queue('naive', { connection: new Redis(redisUrl, { enableOfflineQueue: false }), prefix });
+
+/**
+ * The naive design on Fastify, for calibration (naiveAccept per request). It shows what one durable write per
+ * request costs on the machine of the run, beside which the ingress' extra work (dedup, validation,
+ * observability) can be read.
  */
 export async function startNaiveBullmq(redisUrl: string, prefix: string, secret: string, port = 0): Promise<FastifyInstance> {
-  const queue = new Queue('naive', { connection: new Redis(redisUrl, { enableOfflineQueue: false }), prefix });
+  const queue = naiveQueue(redisUrl, prefix);
   const app = Fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.post('/webhooks/influencer-hero/:type', async (request, reply) => {
-    const raw = request.body as Buffer;
-    const expected = createHmac('sha256', secret).update(raw).digest();
-    const given = Buffer.from(String(request.headers['x-influencerhero-signature'] ?? ''), 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send({});
-    const job = await queue.add('webhook', JSON.parse(raw.toString('utf8')), { removeOnComplete: true });
-    return reply.code(202).send({ id: job.id, duplicate: false });
+    const { status, body } = await naiveAccept(queue, secret, request.body as Buffer, request.headers['x-influencerhero-signature']);
+    return reply.code(status).send(body);
   });
   app.addHook('onClose', () => queue.close());
   await app.listen({ port, host: '127.0.0.1' });

@@ -32,6 +32,7 @@ function ingressSection(results: BenchResults): string[] {
   const rows = Object.entries(ingress).flatMap(([mode, run]) => [
     [mode, 'bare Fastify', run.bare.rps, run.bare.p50, run.bare.p99, `${run.bare.rssMb} (${run.bare.peakRssMb})`, statuses(run.bare.statuses), '1'],
     [mode, 'naive: HMAC + one add', run.naive.rps, run.naive.p50, run.naive.p99, `${run.naive.rssMb} (${run.naive.peakRssMb})`, statuses(run.naive.statuses), String(run.naiveRatio)],
+    [mode, 'peer: Express 5 + one add', run.express.rps, run.express.p50, run.express.p99, `${run.express.rssMb} (${run.express.peakRssMb})`, statuses(run.express.statuses), String(run.expressRatio)],
     [mode, 'ingress', run.rps, run.p50, run.p99, `${run.rssMb} (${run.peakRssMb})`, statuses(run.statuses), `**${run.ratio}**`],
   ]);
   const any = ingress.always;
@@ -39,21 +40,23 @@ function ingressSection(results: BenchResults): string[] {
     '## Ingress: accepted webhooks/s, one process, beside bare Fastify',
     '',
     `autocannon, ${any.connections} connections, every body distinct and signed at send time (each is a 202, not a ` +
-      'duplicate). Each AOF mode runs on its own private redis-server. The three servers are started once and take turns, in ' +
-      `${any.rounds} rounds of ${any.roundS} s per server after a warm-up (bare, naive, ingress, then the reverse order), ` +
+      'duplicate). Each AOF mode runs on its own private redis-server. The four servers are started once and take turns, in ' +
+      `${any.rounds} rounds of ${any.roundS} s per server after a warm-up (bare, naive, peer, ingress, then the reverse order), ` +
       "and a ratio is the median of the rounds' ratios, so a burst of other load on this shared machine lands in one " +
       'round rather than in one server\'s whole figure; req/s is the mean over the rounds, p99 the worst round. ' +
-      'The ingress runs as it ships (`apps/ingress/dist/main.js` with its Node.js options, `LOG_LEVEL=info`); bare Fastify and the naive server ' +
-      'run from source under tsx (its loader adds to their RSS, not to their speed). ' +
+      'The ingress runs as it ships (`apps/ingress/dist/main.js` with its Node.js options, `LOG_LEVEL=info`); bare Fastify, the naive server ' +
+      'and the peer run from source under tsx (its loader adds to their RSS, not to their speed). ' +
       '"naive" (`bench/naive-bullmq.ts`) verifies the HMAC, parses, and makes one BullMQ `add` per request with no ' +
-      'dedup, schema, batching or logging: it calibrates what one durable write per request costs on this machine.',
+      'dedup, schema, batching or logging: it calibrates what one durable write per request costs on this machine. ' +
+      '"peer" (`bench/express-bullmq.ts`) is the same design on Express 5, the hand-rolled receiver a same-stack shop ' +
+      'would write (its receiving side only: nothing consumes its queue).',
     '',
     table(['Redis AOF', 'server', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'answers', 'ratio'], rows),
     '',
     ...Object.entries(ingress).map(
       ([mode, run]) =>
         `Rounds, AOF ${mode}: ingress/bare ${run.roundRatios.join(', ')}; req/s bare ${run.bare.roundRps.join(', ')}, ` +
-        `naive ${run.naive.roundRps.join(', ')}, ingress ${run.roundRps.join(', ')}.`,
+        `naive ${run.naive.roundRps.join(', ')}, peer ${run.express.roundRps.join(', ')}, ingress ${run.roundRps.join(', ')}.`,
     ),
     '',
     'Reading it: on these 2-core machines the load generator, Redis and the server share the cores, so every server ' +
