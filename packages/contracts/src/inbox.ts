@@ -25,6 +25,12 @@ export const inboxEvents = (job: InboxJob): WebhookEvent[] => ('events' in job ?
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
+/** `value[field]` when value is an object and that field a string; otherwise undefined (for data not trusted yet). */
+export const stringFieldOf = (value: unknown, field: string): string | undefined => {
+  const found = isObject(value) ? value[field] : undefined;
+  return typeof found === 'string' ? found : undefined;
+};
+
 /**
  * The events of a batch job (`{events: [...]}` with at least one), read without trusting their shape; undefined for
  * any other data, which is then one bare job.
@@ -42,7 +48,7 @@ export function inboxDeliveryIds(data: unknown): string[] {
   if (!isObject(data)) return [];
   const events: unknown = 'events' in data ? data.events : [data];
   if (!Array.isArray(events)) return [];
-  return events.flatMap((event) => (isObject(event) && typeof event.deliveryId === 'string' ? [event.deliveryId] : []));
+  return events.flatMap((event) => stringFieldOf(event, 'deliveryId') ?? []);
 }
 
 /** Job name of every batch job (inbox and routed consumers). */

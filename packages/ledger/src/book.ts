@@ -33,16 +33,16 @@ function groupRows(rows: ReadonlyArray<readonly [deliveryId: string, row: Projec
   return [...groups.values()];
 }
 
-/** `table.column` → its SQL type, as format_type names it (numeric, timestamp with time zone, jsonb, …). */
-type ColumnTypes = Map<string, string>;
+/** A column's SQL type, as format_type names it (numeric, timestamp with time zone, jsonb, …). */
+type ColumnType = (table: string, column: string) => string;
 
-const columnTypesOf = new WeakMap<LedgerDb, Promise<ColumnTypes>>();
+const columnTypesOf = new WeakMap<LedgerDb, Promise<Map<string, string>>>();
 
 /**
  * The column types of the tables an unqualified name reaches on the search path, read once per database (the schema
- * is migrated before anything is booked; a column found missing reads them again next time).
+ * is migrated before anything is booked; a column found missing throws and reads them again next time).
  */
-function columnTypes(db: LedgerDb): Promise<ColumnTypes> {
+async function columnTypes(db: LedgerDb): Promise<ColumnType> {
   let types = columnTypesOf.get(db);
   if (!types) {
     types = db
@@ -55,7 +55,13 @@ function columnTypes(db: LedgerDb): Promise<ColumnTypes> {
     types.catch(() => columnTypesOf.delete(db));
     columnTypesOf.set(db, types);
   }
-  return types;
+  const known = await types;
+  return (table, column) => {
+    const type = known.get(`${table}.${column}`);
+    if (type !== undefined) return type;
+    columnTypesOf.delete(db);
+    throw new Error(`the ledger has no column ${table}.${column}`);
+  };
 }
 
 interface Statement {
@@ -69,19 +75,14 @@ interface Statement {
  * returns those delivery ids. One statement is atomic by itself and costs one round trip instead of a transaction's
  * BEGIN, one INSERT per table and COMMIT. Values go as text, each cast to its column's type.
  */
-function bookingStatement(db: LedgerDb, plans: readonly BookingPlan[], types: ColumnTypes): Statement {
+function bookingStatement(plans: readonly BookingPlan[], typeOf: ColumnType): Statement {
   const params: SqlValue[] = [];
   const values = (group: RowGroup) =>
     group.values
       .map((row) => {
         const cells = row.map((value, c) => {
-          const type = types.get(`${group.table}.${group.columns[c]}`);
-          if (type === undefined) {
-            columnTypesOf.delete(db);
-            throw new Error(`the ledger has no column ${group.table}.${group.columns[c]}`);
-          }
           params.push(value);
-          return `$${params.length}::${type}`;
+          return `$${params.length}::${typeOf(group.table, group.columns[c]!)}`;
         });
         return `(${cells.join(', ')})`;
       })
@@ -145,7 +146,7 @@ export async function writePlans(db: LedgerDb, plans: readonly BookingPlan[]): P
   // One lock order for every batch: two batches sharing delivery ids wait for each other instead of deadlocking.
   const unique = [...first.values()].sort((a, b) => (a.deliveryId < b.deliveryId ? -1 : a.deliveryId > b.deliveryId ? 1 : 0));
   try {
-    const { sql, params } = bookingStatement(db, unique, await columnTypes(db));
+    const { sql, params } = bookingStatement(unique, await columnTypes(db));
     const logged =
       params.length <= MAX_PARAMETERS
         ? new Set((await db.query<{ delivery_id: string }>(sql, params)).map((row) => row.delivery_id))

@@ -1,4 +1,4 @@
-import { batchItems } from '@herohooks/contracts';
+import { batchItems, stringFieldOf } from '@herohooks/contracts';
 import type { Job } from 'bullmq';
 
 /** One unit of work in a job: the job itself, or one event of a batch job. */
@@ -12,11 +12,6 @@ export interface JobItem {
   timestamp: number;
 }
 
-const stringField = (value: unknown, field: string): string | undefined => {
-  const found = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined;
-  return typeof found === 'string' ? found : undefined;
-};
-
 /**
  * The items of a job: the events of a batch job when the consumer is batched, otherwise the job as one item. An
  * event without a readable delivery id (it will fail the schema and be dead-lettered) is named after its batch and
@@ -27,12 +22,12 @@ export function jobItems(job: Job, batched: boolean): { items: JobItem[]; batch:
   if (!events) {
     // A bare event of a batched consumer: a replayed dead letter (job id = delivery id) or an event of a batch that
     // continues alone (job id = batch id + delivery id).
-    const id = (batched && stringField(job.data, 'deliveryId')) || job.id!;
+    const id = (batched && stringFieldOf(job.data, 'deliveryId')) || job.id!;
     return { items: [{ id, name: job.name, data: job.data, timestamp: job.timestamp }], batch: false };
   }
   const items = events.map((data, index) => ({
-    id: stringField(data, 'deliveryId') ?? `${job.id!}-event-${index}`,
-    name: stringField(data, 'type') ?? job.name,
+    id: stringFieldOf(data, 'deliveryId') ?? `${job.id!}-event-${index}`,
+    name: stringFieldOf(data, 'type') ?? job.name,
     data,
     timestamp: job.timestamp,
   }));
