@@ -10,16 +10,17 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  * redis-server, taking turns in short rounds under the same closed-loop load, so that a setting can be judged by
  * figures measured side by side: req/s, CPU per request of the ingress and of Redis, and peak RSS.
  *
- *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"semi16":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS]
+ *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"semi16":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS] [connections]
  *
  * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships.
  */
-const [variantsJson = '{"shipped":{}}', mode = 'everysec', roundsArg = '8', roundSArg = '2'] = process.argv.slice(2);
+const [variantsJson = '{"shipped":{}}', mode = 'everysec', roundsArg = '8', roundSArg = '2', connectionsArg = '50'] =
+  process.argv.slice(2);
 if (mode !== 'everysec' && mode !== 'always') throw new Error('the AOF mode is everysec or always');
 const variants = JSON.parse(variantsJson) as Record<string, Record<string, string>>;
 const rounds = Number(roundsArg);
 const roundS = Number(roundSArg);
-const CONNECTIONS = 50;
+const CONNECTIONS = Number(connectionsArg);
 
 const redis = await startRedisServer(mode);
 const admin = new Redis(redis.url);

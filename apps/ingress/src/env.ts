@@ -11,7 +11,7 @@ export const IngressEnv = Type.Object({
   PORT: Port(3000),
   HOST: Type.String({ default: '0.0.0.0', minLength: 1 }),
   DEDUP_WINDOW_S: Type.Integer({ minimum: 1, default: 86_400 }),
-  ENQUEUE_LINGER_MS: Type.Integer({ minimum: 0, maximum: 1_000, default: 5 }),
+  ENQUEUE_LINGER_MS: Type.Integer({ minimum: 0, maximum: 1_000, default: 10 }),
 });
 export type IngressEnv = Static<typeof IngressEnv>;
 

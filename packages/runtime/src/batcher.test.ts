@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchTimeoutError, createBatcher } from './batcher';
 
 /** A promise and the functions that settle it, to hold a write open until the test lets it finish. */
@@ -64,6 +64,97 @@ describe('createBatcher', () => {
     expect(writes).toEqual([]);
     await Promise.all([lingering, batcher.push(2), batcher.push(3)]);
     expect(writes).toEqual([[1, 2, 3]]);
+  });
+
+  describe('lingering (fake timers)', () => {
+    const LINGER_MS = 100;
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    function lingeringBatcher(firstWrite?: Promise<void>) {
+      const writes: number[][] = [];
+      const batcher = createBatcher<number, null>({
+        maxBatch: 256,
+        lingerMs: LINGER_MS,
+        write: async (items) => {
+          writes.push(items);
+          if (writes.length === 1 && firstWrite) await firstWrite;
+          return items.map(() => null);
+        },
+      });
+      return { writes, batcher };
+    }
+    /** Lets the event loop run for `ms` of fake time: immediates, due timers and the promises they settle. */
+    const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+    it('lets the next batch linger in full while a batch is being written', async () => {
+      const firstWrite = gate();
+      const { writes, batcher } = lingeringBatcher(firstWrite.opened);
+      const first = batcher.push(1);
+      await pass(60);
+      const second = batcher.push(2);
+      await pass(40);
+      expect(writes).toEqual([[1, 2]]);
+      const third = batcher.push(3);
+      firstWrite.open();
+      await Promise.all([first, second]);
+      await pass(10);
+      expect(writes).toEqual([[1, 2]]);
+      await pass(50);
+      const fourth = batcher.push(4);
+      await pass(LINGER_MS);
+      await Promise.all([third, fourth]);
+      expect(writes).toEqual([[1, 2], [3, 4]]);
+    });
+
+    it('stops lingering for a sender that waits for each answer, and tries again later, less often each time', async () => {
+      const { writes, batcher } = lingeringBatcher();
+      /** Pushes one item alone; answers whether it lingered (was not written by the end of its turn). */
+      const lingers = async (item: number) => {
+        const done = batcher.push(item);
+        await pass(1);
+        const lingered = !writes.some((batch) => batch.includes(item));
+        await pass(LINGER_MS);
+        await done;
+        return lingered;
+      };
+      expect(await lingers(1)).toBe(true);
+      expect(await lingers(2)).toBe(false);
+      await pass(LINGER_MS);
+      // One more linger that gathers nothing: the backoff is now three lingers long.
+      expect(await lingers(3)).toBe(true);
+      await pass(LINGER_MS);
+      expect(await lingers(4)).toBe(false);
+      await pass(2 * LINGER_MS);
+      expect(await lingers(5)).toBe(true);
+    });
+
+    it('stops lingering when the items of a few senders all arrive at its start, and lingers on when one comes late', async () => {
+      const { writes, batcher } = lingeringBatcher();
+      const together = [1, 2, 3].map((item) => batcher.push(item));
+      await pass(LINGER_MS);
+      await Promise.all(together);
+      const next = batcher.push(4);
+      await pass(1);
+      expect(writes).toEqual([[1, 2, 3], [4]]);
+      await next;
+      await pass(LINGER_MS);
+      const early = batcher.push(5);
+      await pass(LINGER_MS / 2 + 1);
+      const late = batcher.push(6);
+      await pass(LINGER_MS);
+      await Promise.all([early, late]);
+      const afterPaidLinger = batcher.push(7);
+      await pass(1);
+      expect(writes).toEqual([[1, 2, 3], [4], [5, 6]]);
+      await pass(LINGER_MS);
+      await afterPaidLinger;
+      expect(writes.at(-1)).toEqual([7]);
+    });
   });
 
   it('starts a new batch when maxBatch is reached', async () => {

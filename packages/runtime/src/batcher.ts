@@ -17,6 +17,7 @@ export interface BatcherOptions<In, Out> {
   /**
    * How long the first item of a batch waits for others before the batch is written (a full batch goes at once);
    * unset or 0 = the end of the event-loop turn. Fewer, fuller batches cost less CPU per item at moderate rates.
+   * Lingers that do not pay are backed off (lingerBackoff), so senders that wait for each answer are not slowed down.
    */
   lingerMs?: number;
   /**
@@ -51,6 +52,32 @@ interface Pending<In, Out> {
 }
 
 /**
+ * Whether lingering pays. A linger pays when its batch filled up or an item joined in its second half: arrivals
+ * keep coming whatever the answers do. One that ends with every item gathered early (often just the first) does
+ * not: the senders wait for their answers (a closed loop of a few connections, or one sender posting one item at a
+ * time), and waiting longer only slows them down. After n such lingers in a row, batches go at the end of their
+ * turn for the next 2^n - 1 lingers' time (at most 255, about 2.5 s at 10 ms); the next linger that pays ends the
+ * backoff. A sender that waits for each answer is then delayed once in that time instead of on every item.
+ */
+function lingerBackoff(lingerMs: number) {
+  let unpaidInARow = 0;
+  let lingerAgainAt = 0;
+  return {
+    /** Whether a batch starting now may linger. */
+    lingersNow: (now: number) => now >= lingerAgainAt,
+    /** What a linger that started at `startedAt` gathered: `filled` up, and the last item joining at `lastJoinedAt`. */
+    recordLinger(startedAt: number, lastJoinedAt: number, filled: boolean, now: number): void {
+      if (filled || lastJoinedAt - startedAt >= lingerMs / 2) {
+        unpaidInARow = 0;
+        return;
+      }
+      unpaidInARow = Math.min(unpaidInARow + 1, 8);
+      lingerAgainAt = now + (2 ** unpaidInARow - 1) * lingerMs;
+    },
+  };
+}
+
+/**
  * Collects the items pushed during one event-loop turn or `lingerMs` (up to maxBatch) and writes them together: many callers then
  * share one round trip (or one transaction), and each is answered only after its batch was written.
  */
@@ -60,16 +87,27 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
   const lingerMs = options.lingerMs ?? 0;
   const lingerBelow = options.lingerBelow ?? options.maxBatch;
   let scheduled: { lingering: boolean; cancel(): void } | undefined;
+  /** Items were left pending because maxInFlight batches were in flight: they go as soon as one finishes. */
+  let heldBack = false;
   const inFlight = new Set<Promise<void>>();
+  const backoff = lingerBackoff(lingerMs);
+  /** When the pending batch started lingering (undefined: it does not linger), and when its last item came. */
+  let lingerStartedAt: number | undefined;
+  let lastPushAt = 0;
 
-  /** Items that waited for a batch in flight have waited long enough: they go at the end of this turn. */
+  /**
+   * Plans when the pending items go: after the linger (`linger`, a new batch, while lingering pays) or at the end
+   * of this turn (items that waited for a batch in flight have waited long enough).
+   */
   function schedule(linger: boolean): void {
-    const lingering = linger && lingerMs > 0;
+    let lingering = linger && lingerMs > 0;
     // An existing schedule stands, unless it lingers and the batch should now go at the end of the turn.
     if (scheduled && (!scheduled.lingering || lingering)) return;
+    if (lingering && !scheduled) lingering = !heldBack && backoff.lingersNow(lastPushAt);
     scheduled?.cancel();
     if (lingering) {
       const timer = setTimeout(flush, lingerMs);
+      lingerStartedAt ??= lastPushAt;
       scheduled = { lingering, cancel: () => clearTimeout(timer) };
     } else {
       const immediate = setImmediate(flush);
@@ -80,15 +118,20 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
   function flush(): void {
     scheduled?.cancel();
     scheduled = undefined;
+    if (lingerStartedAt !== undefined && pending.length > 0 && inFlight.size < maxInFlight) {
+      backoff.recordLinger(lingerStartedAt, lastPushAt, pending.length >= lingerBelow, performance.now());
+      lingerStartedAt = undefined;
+    }
     while (pending.length > 0 && inFlight.size < maxInFlight) {
       const batch = pending.slice(0, options.maxBatch);
       pending = pending.slice(options.maxBatch);
       const written = writeBatch(batch).finally(() => {
         inFlight.delete(written);
-        if (pending.length > 0) schedule(false);
+        if (heldBack) schedule(false);
       });
       inFlight.add(written);
     }
+    heldBack = pending.length > 0;
   }
 
   async function settle(items: In[]): Promise<Out[]> {
@@ -114,6 +157,7 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
     push(item) {
       return new Promise<Out>((resolve, reject) => {
         pending.push({ item, resolve, reject });
+        if (lingerMs > 0) lastPushAt = performance.now();
         if (pending.length >= options.maxBatch) flush();
         else schedule(pending.length < lingerBelow);
       });
