@@ -10,6 +10,8 @@ RUN npm i -g pnpm@10
 WORKDIR /repo
 # Dependencies first, keyed only on the lockfile, so a source change reuses this layer.
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+# pnpm applies these patches of dependencies on install (pnpm-workspace.yaml: patchedDependencies).
+COPY patches ./patches
 RUN pnpm fetch
 COPY . .
 RUN pnpm install --frozen-lockfile --offline

@@ -43,9 +43,12 @@ export async function startConsumer<Data>(
   const { prefix, logger } = options;
   const log = logger.child({ consumer: handler.consumer });
   const redis = new Redis(options.redisUrl, redisOptions('worker'));
+  // The per-delivery keys (done marks, the handler's own) on a connection of their own that sends the commands
+  // of one tick in one write: a batch's events issue theirs side by side. BullMQ's connection stays as it is.
+  const keys = new Redis(options.redisUrl, { ...redisOptions('worker'), enableAutoPipelining: true });
   const queues = openQueuePair(handler.consumer, redis, prefix);
   const alerts = new Queue(catalog.alerts.queue, { connection: redis, prefix });
-  const doneMarks = new DoneMarks(redis, prefix, handler.consumer, options.doneMarkTtlSeconds ?? DEFAULT_DONE_MARK_TTL_SECONDS);
+  const doneMarks = new DoneMarks(keys, prefix, handler.consumer, options.doneMarkTtlSeconds ?? DEFAULT_DONE_MARK_TTL_SECONDS);
   const metrics = createConsumerMetrics(handler.consumer, queues);
   const validate = TypeCompiler.Compile(definition.schema);
 
@@ -88,7 +91,7 @@ export async function startConsumer<Data>(
         });
       }
       const dryRun = options.dryRun ?? false;
-      const ctx: JobContext = { deliveryId: item.id, attempt, log: itemLog, dryRun, redis, prefix };
+      const ctx: JobContext = { deliveryId: item.id, attempt, log: itemLog, dryRun, redis: keys, prefix };
       await handler.handle(item.data as Data, ctx);
     } catch (caught) {
       const error = caught instanceof Error ? caught : new Error(String(caught));
@@ -247,6 +250,7 @@ export async function startConsumer<Data>(
       await probe?.close();
       await Promise.all([queues.close(), alerts.close()]);
       redis.disconnect();
+      keys.disconnect();
       log.info('consumer stopped');
     },
   };

@@ -77,4 +77,14 @@ describe('createSlackClient', () => {
       statusCode: 302,
     });
   });
+
+  it('does not serialise requests and results for debug lines it does not log (patches/@slack__web-api)', async () => {
+    const url = await serve((_req, res) => res.end('{"ok":true,"ts":"1.000100"}'));
+    let serialised = 0;
+    // The form encoding reads the metadata once; an unpatched WebClient also copies and serialises the whole
+    // body for its debug line at every log level, which reads it a second time.
+    const metadata = { event_type: 'herohooks_delivery', event_payload: {}, toJSON: () => (serialised += 1) && {} };
+    await createSlackClient('xoxb-test', url).chat.postMessage({ channel: 'C1', text: 'hi', metadata });
+    expect(serialised).toBe(1);
+  });
 });
