@@ -11,7 +11,10 @@ export interface JobContext {
   log: Logger;
   /** True when the worker runs in dry-run mode: render, log, do not send. */
   dryRun: boolean;
-  /** A Redis connection the handler may use (e.g. for its own rate-limit keys), with the queue prefix below. */
+  /**
+   * A Redis connection the handler may use (e.g. for its own rate-limit keys), with the queue prefix below. It
+   * auto-pipelines (the commands of one tick go in one write), so no blocking commands (BLPOP and the like) on it.
+   */
   redis: Redis;
   prefix: string;
 }
