@@ -1,6 +1,7 @@
 import { catalog } from '../packages/contracts/src/index';
 import { sendOpenLoop, type OpenLoopResult } from './open-loop';
 import { startCpuMeter, type CpuUse } from './cpu-meter';
+import { deliveryBacklog, type DeliveryBacklog } from './delivery-backlog';
 import { ledgerHops, type LedgerHops } from './hops';
 import { BENCH_SECRET, type Pipeline } from './pipeline';
 import { childPid, processMemoryMb } from './proc';
@@ -27,8 +28,10 @@ export interface E2ePhase {
   ledgerHops: LedgerHops;
   slack: Spread | null;
   email: Spread;
-  /** Backlog (unfinished jobs over inbox + consumers) during sending: first, last, max, slope in jobs/s. */
+  /** Unfinished jobs over inbox + consumers during sending (Redis, once a second): first, last, max, slope in jobs/s. */
   backlog: { first: number; last: number; max: number; slopePerS: number };
+  /** Deliveries accepted and not yet at their sinks (ledger, Slack, email), over the sending window. */
+  deliveryBacklog: DeliveryBacklog;
   /**
    * Redis used_memory during sending, MB, and its slope in KB/s (also over the second half of the run); and the
    * same second-half slope without the keys that have a TTL (estimated: their count × their mean size), which is
@@ -67,6 +70,10 @@ const processes = {
 };
 
 export const DRAIN_LIMIT_MS = 20_000;
+
+/** The pipeline kept up: its backlog of deliveries grew by less than 2 % of the rate, and it drained. */
+export const keptUp = (phase: E2ePhase): boolean =>
+  phase.deliveryBacklog.slopePerS < 0.02 * phase.ratePerSecond && phase.drainS !== null;
 const emailTypes = new Set<string>(catalog.email.defaultTypes);
 const mb = (bytes: number) => round(bytes / 1_048_576, 1);
 
@@ -160,6 +167,14 @@ export async function runPhase(
       return t ? [at - t.received] : [];
     });
   const hops = await ledgerHops(pipeline, acceptedIds);
+  const acceptTimes = (pick: (a: (typeof accepted)[number]) => boolean) =>
+    accepted.filter(pick).flatMap((a) => times.get(a.id)?.received ?? []);
+  const firstReceipts = (list: Receipt[]) => [...new Map(own(list).reverse()).values()];
+  const sinkTimes = [
+    { accepted: acceptTimes(() => true), received: [...times.values()].map((t) => t.booked) },
+    { accepted: acceptTimes((a) => emailTypes.has(a.type)), received: firstReceipts(receipts.email) },
+    ...(pipeline.slackMeasured ? [{ accepted: acceptTimes(() => true), received: firstReceipts(receipts.slack) }] : []),
+  ];
   const distinct = (list: Receipt[]) => new Set(own(list).map(([id]) => id)).size;
   const backlogPoints = samples.map((s) => ({ x: s.t, y: s.backlog }));
   return {
@@ -182,6 +197,7 @@ export async function runPhase(
       max: Math.max(...samples.map((s) => s.backlog)),
       slopePerS: round(slope(backlogPoints), 1),
     },
+    deliveryBacklog: deliveryBacklog(sinkTimes),
     redisMemory: memoryFigures(samples, bytesPerExpiring),
     keysSlopePerS: round(slope(samples.map((s) => ({ x: s.t, y: s.keys }))), 1),
     ingressRss,
