@@ -171,9 +171,11 @@ export async function runPhase(
     accepted.filter(pick).flatMap((a) => times.get(a.id)?.received ?? []);
   const firstReceipts = (list: Receipt[]) => [...new Map(own(list).reverse()).values()];
   const sinkTimes = [
-    { accepted: acceptTimes(() => true), received: [...times.values()].map((t) => t.booked) },
-    { accepted: acceptTimes((a) => emailTypes.has(a.type)), received: firstReceipts(receipts.email) },
-    ...(pipeline.slackMeasured ? [{ accepted: acceptTimes(() => true), received: firstReceipts(receipts.slack) }] : []),
+    { name: 'ledger', accepted: acceptTimes(() => true), received: [...times.values()].map((t) => t.booked) },
+    { name: 'email', accepted: acceptTimes((a) => emailTypes.has(a.type)), received: firstReceipts(receipts.email) },
+    ...(pipeline.slackMeasured
+      ? [{ name: 'slack', accepted: acceptTimes(() => true), received: firstReceipts(receipts.slack) }]
+      : []),
   ];
   const distinct = (list: Receipt[]) => new Set(own(list).map(([id]) => id)).size;
   const backlogPoints = samples.map((s) => ({ x: s.t, y: s.backlog }));
