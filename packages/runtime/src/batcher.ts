@@ -55,9 +55,11 @@ interface Pending<In, Out> {
  * Whether lingering pays. A linger pays when its batch filled up or an item joined in its second half: arrivals
  * keep coming whatever the answers do. One that ends with every item gathered early (often just the first) does
  * not: the senders wait for their answers (a closed loop of a few connections, or one sender posting one item at a
- * time), and waiting longer only slows them down. After n such lingers in a row, batches go at the end of their
- * turn for the next 2^n - 1 lingers' time (at most 255, about 2.5 s at 10 ms); the next linger that pays ends the
- * backoff. A sender that waits for each answer is then delayed once in that time instead of on every item.
+ * time), and waiting longer only slows them down. Independent arrivals miss a second half now and then (at 200/s
+ * and 10 ms, 37 % of lingers; at 500/s, 8 %), so one unpaid linger changes nothing; after n ≥ 2 in a row, batches
+ * go at the end of their turn for 2^(n-1) - 1 lingers' time (at most 255, about 2.5 s at 10 ms), and the next
+ * linger after that time tells again. A sender that waits for each answer is then delayed by about one linger per
+ * 2.5 s instead of on every item.
  */
 function lingerBackoff(lingerMs: number) {
   let unpaidInARow = 0;
@@ -71,8 +73,8 @@ function lingerBackoff(lingerMs: number) {
         unpaidInARow = 0;
         return;
       }
-      unpaidInARow = Math.min(unpaidInARow + 1, 8);
-      lingerAgainAt = now + (2 ** unpaidInARow - 1) * lingerMs;
+      unpaidInARow = Math.min(unpaidInARow + 1, 9);
+      lingerAgainAt = now + (2 ** (unpaidInARow - 1) - 1) * lingerMs;
     },
   };
 }
