@@ -23,7 +23,11 @@ export function createTrackingHandler(config: TrackingConfig): ConsumerHandler<T
   function clickStateFor(ctx: JobContext): Omit<ClickDeps, 'sender'> {
     clickState ??= {
       buckets: new ClickBuckets(ctx.redis, ctx.prefix),
-      queue: new Queue(catalog.tracking.queue, { connection: ctx.redis, prefix: ctx.prefix }),
+      // A connection of the queue's own: ctx.redis auto-pipelines, which BullMQ is not made for.
+      queue: new Queue(catalog.tracking.queue, {
+        connection: { ...ctx.redis.options, enableAutoPipelining: false },
+        prefix: ctx.prefix,
+      }),
       windowMs: config.clickWindowMs,
     };
     return clickState;

@@ -46,6 +46,7 @@ export async function startConsumer<Data>(
   // The per-delivery keys (done marks, the handler's own) on a connection of their own that sends the commands
   // of one tick in one write: a batch's events issue theirs side by side. BullMQ's connection stays as it is.
   const keys = new Redis(options.redisUrl, { ...redisOptions('worker'), enableAutoPipelining: true });
+  keys.on('error', (err) => log.warn({ err }, 'redis connection error (per-delivery keys)'));
   const queues = openQueuePair(handler.consumer, redis, prefix);
   const alerts = new Queue(catalog.alerts.queue, { connection: redis, prefix });
   const doneMarks = new DoneMarks(keys, prefix, handler.consumer, options.doneMarkTtlSeconds ?? DEFAULT_DONE_MARK_TTL_SECONDS);
@@ -228,7 +229,7 @@ export async function startConsumer<Data>(
       : await startProbeServer({
           port: options.metricsPort,
           registry: metrics.registry,
-          ready: async () => worker.isRunning() && (await redis.ping()) === 'PONG',
+          ready: async () => worker.isRunning() && keys.status === 'ready' && (await redis.ping()) === 'PONG',
         });
   const address = probe?.server.address();
   log.info({ queue: definition.queue, concurrency: options.concurrency, dryRun: options.dryRun ?? false }, 'consumer started');
