@@ -7,13 +7,20 @@ export interface SinkTimes {
   received: number[];
 }
 
+export interface SinkBacklog {
+  /** Deliveries routed to the sink per second of the sending window. */
+  ratePerS: number;
+  /** Slope of its backlog over the second half of the window, deliveries per second. */
+  slopePerS: number;
+}
+
 export interface DeliveryBacklog {
   /** Deliveries accepted and not yet at their sink, summed over the sinks: at the end of sending, and at most. */
   last: number;
   max: number;
-  /** Its slope over the sending window, deliveries per second; and each sink's share of it. */
+  /** Slope of that sum over the second half of the sending window, deliveries per second. */
   slopePerS: number;
-  slopePerSBySink: Record<string, number>;
+  bySink: Record<string, SinkBacklog>;
 }
 
 /** How many of the sorted `times` are ≤ each of the ascending `instants`. */
@@ -28,29 +35,41 @@ function countsAtOrBefore(times: number[], instants: number[]): number[] {
 
 /**
  * The backlog in deliveries, once per second from the first accept and at the last: for each sink, the deliveries
- * routed to it that were accepted by then less those it had got by then, summed over the sinks. Unlike a count of
- * queued jobs it does not depend on how many deliveries a job carries (a batch job holds up to 256), so it says what
- * a growing backlog means for the users: deliveries that arrive later and later. Times are epoch milliseconds.
+ * routed to it that were accepted by then less those it had got by then. Unlike a count of queued jobs it does not
+ * depend on how many deliveries a job carries (a batch job holds up to 256), so it says what a growing backlog
+ * means for the users: deliveries that arrive later and later. Slopes are taken over the second half of the window:
+ * a sink that keeps up with a latency L still fills a backlog of rate × L during the first L seconds, then holds it.
+ * Times are epoch milliseconds.
  */
 export function deliveryBacklog(sinks: SinkTimes[]): DeliveryBacklog {
   const accepts = sinks.flatMap((sink) => sink.accepted);
-  if (accepts.length === 0) return { last: 0, max: 0, slopePerS: 0, slopePerSBySink: {} };
+  if (accepts.length === 0) return { last: 0, max: 0, slopePerS: 0, bySink: {} };
   const from = Math.min(...accepts);
   const to = Math.max(...accepts);
+  const windowS = Math.max((to - from) / 1_000, 1);
   // Each whole second from the first accept, and the last accept.
   const instants = Array.from({ length: Math.floor((to - from) / 1_000) + 1 }, (_, second) => from + second * 1_000);
   if (instants.at(-1)! < to) instants.push(to);
-  const slopeOf = (series: number[]) => round(slope(series.map((y, i) => ({ x: (instants[i]! - from) / 1_000, y }))), 1);
-  const bySink = sinks.map((sink) => {
+  const secondHalfSlope = (series: number[]) => {
+    const points = series.map((y, i) => ({ x: (instants[i]! - from) / 1_000, y })).filter((p) => p.x >= windowS / 2);
+    return round(slope(points), 1);
+  };
+  const series = sinks.map((sink) => {
     const arrived = countsAtOrBefore(sink.accepted, instants);
     const got = countsAtOrBefore(sink.received, instants);
     return arrived.map((count, i) => count - got[i]!);
   });
-  const backlog = instants.map((_, i) => bySink.reduce((sum, series) => sum + series[i]!, 0));
+  const total = instants.map((_, i) => series.reduce((sum, one) => sum + one[i]!, 0));
   return {
-    last: backlog.at(-1)!,
-    max: Math.max(...backlog),
-    slopePerS: slopeOf(backlog),
-    slopePerSBySink: Object.fromEntries(sinks.map((sink, i) => [sink.name, slopeOf(bySink[i]!)])),
+    last: total.at(-1)!,
+    max: Math.max(...total),
+    slopePerS: secondHalfSlope(total),
+    bySink: Object.fromEntries(
+      sinks.map((sink, i) => [sink.name, { ratePerS: round(sink.accepted.length / windowS), slopePerS: secondHalfSlope(series[i]!) }]),
+    ),
   };
 }
+
+/** Every sink's backlog grew by less than 2 % of its own rate. */
+export const backlogFlat = (backlog: DeliveryBacklog): boolean =>
+  Object.values(backlog.bySink).every((sink) => sink.slopePerS < 0.02 * sink.ratePerS);

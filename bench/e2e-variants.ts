@@ -58,7 +58,7 @@ for (let round = 0; round < rounds; round++) {
     const cpuMs = pipelineCpuMsPerDelivery(phase).total;
     process.stdout.write(
       `round ${round + 1} ${name}: ledger p50/p99 ${p(phase.ledger)} ms, slack ${p(phase.slack)}, email ${p(phase.email)}; ` +
-        `backlog ${phase.deliveryBacklog.slopePerS} deliveries/s ${JSON.stringify(phase.deliveryBacklog.slopePerSBySink)}, ` +
+        `backlog ${phase.deliveryBacklog.slopePerS} deliveries/s ${JSON.stringify(phase.deliveryBacklog.bySink)}, ` +
         `drained ${phase.drainS ?? 'no'} s; CPU ${cpuMs} ms/delivery ` +
         `without sender and stubs (machine ${phase.cpu.machine} cores busy); Lua ${luaPerDelivery.toFixed(2)} calls, ${Math.round(luaUsPerDelivery)} µs per delivery\n`,
     );

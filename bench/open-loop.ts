@@ -20,6 +20,8 @@ export interface OpenLoopOptions {
 export interface Accepted {
   id: string;
   type: WebhookType;
+  /** When the 202 arrived, epoch milliseconds. */
+  answeredAt: number;
 }
 
 export interface OpenLoopResult {
@@ -96,7 +98,7 @@ export async function sendOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRe
           statuses[status] = (statuses[status] ?? 0) + 1;
           if (res.statusCode === 202) {
             const answer = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string };
-            accepted.push({ id: answer.id, type });
+            accepted.push({ id: answer.id, type, answeredAt: Date.now() });
           }
         });
       },

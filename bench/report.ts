@@ -103,9 +103,9 @@ function e2eSection(results: BenchResults): string[] {
     row('202s = ledger rows = Slack messages', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? '–'}`),
     row('emails / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
     row('drained after last send', (p) => (p.drainS === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${p.drainS} s`)),
-    row('backlog: deliveries not yet at their sinks (ledger + Slack + email), last / max, slope', (p) =>
-      `${p.deliveryBacklog.last} / ${p.deliveryBacklog.max}, ${p.deliveryBacklog.slopePerS} deliveries/s (` +
-      `${Object.entries(p.deliveryBacklog.slopePerSBySink).map(([sink, perS]) => `${sink} ${perS}`).join(', ')})`,
+    row('backlog: deliveries not yet at their sinks, last / max; slope over the second half (per sink: slope / rate)', (p) =>
+      `${p.deliveryBacklog.last} / ${p.deliveryBacklog.max}; ${p.deliveryBacklog.slopePerS} deliveries/s (` +
+      `${Object.entries(p.deliveryBacklog.bySink).map(([sink, b]) => `${sink} ${b.slopePerS} / ${b.ratePerS}`).join(', ')})`,
     ),
     row('queued jobs (inbox + consumers) first / last / max, slope', (p) => `${p.backlog.first} / ${p.backlog.last} / ${p.backlog.max}, ${p.backlog.slopePerS} jobs/s`),
     row('Redis used_memory first / last / max MB', (p) => `${p.redisMemory.firstMb} / ${p.redisMemory.lastMb} / ${p.redisMemory.maxMb}`),
