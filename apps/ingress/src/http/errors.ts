@@ -36,6 +36,14 @@ export class MalformedBodyError extends HttpError {
   }
 }
 
+export class InvalidHeaderError extends HttpError {
+  override readonly name = 'InvalidHeaderError';
+
+  constructor(code: string, message: string) {
+    super(400, code, message);
+  }
+}
+
 export interface SchemaProblem {
   path: string;
   message: string;

@@ -28,8 +28,15 @@ export const SignedHeaders = Type.Object({
   [TIMESTAMP_HEADER]: Type.String({ description: 'Unix seconds when the webhook was sent.' }),
 });
 
-export const BearerHeaders = Type.Object({
+export const TrackingHeaders = Type.Object({
   authorization: Type.String({ description: 'Bearer <one of TRACKING_API_KEYS>' }),
+  'idempotency-key': Type.Optional(
+    Type.String({
+      description:
+        '1–255 visible ASCII characters. Send the same key when retrying a request whose answer was lost: it gets the ' +
+        'same id, and a click is counted once (within 7 days).',
+    }),
+  ),
 });
 
 export const errorResponses = { '4xx': ErrorAnswer, '5xx': ErrorAnswer } as const;

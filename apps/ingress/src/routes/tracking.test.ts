@@ -18,6 +18,10 @@ function track(path: string, body: unknown, authorization: string | null = `Bear
   return { method: 'POST', url: `/track/${path}`, headers, payload: JSON.stringify(body) };
 }
 
+function withIdempotencyKey(request: InjectOptions, key: string): InjectOptions {
+  return { ...request, headers: { ...request.headers, 'idempotency-key': key } };
+}
+
 describe('tracking routes', () => {
   it('do not exist (404) when no TRACKING_API_KEYS are configured', async () => {
     ingress = await startTestIngress();
@@ -47,6 +51,31 @@ describe('tracking routes', () => {
     expect((await ingress.tracking.getJob(response.json().id))?.data.kind).toBe('referral');
   });
 
+  it('give a retry with the same Idempotency-Key the same id and keep one job, per kind', async () => {
+    ingress = await withKeys();
+    const click = withIdempotencyKey(track('clicks', { collab_id: 'c1', increase_clicks: 2 }), 'order-42/attempt');
+    const first = await ingress.app.inject(click);
+    const retry = await ingress.app.inject(click);
+    expect([first.statusCode, retry.statusCode]).toEqual([202, 202]);
+    expect(retry.json().id).toBe(first.json().id);
+    expect(await ingress.tracking.count()).toBe(1);
+    // The same key on the other route is another request, and a request without a key is always new.
+    const referral = { deal_id: 'D-1', order_id: '42', order_revenue: 10, timestamp: '2025-03-02T18:41:07Z' };
+    const other = await ingress.app.inject(withIdempotencyKey(track('referrals', referral), 'order-42/attempt'));
+    const unkeyed = await ingress.app.inject(track('clicks', { collab_id: 'c1', increase_clicks: 2 }));
+    expect(new Set([first.json().id, other.json().id, unkeyed.json().id]).size).toBe(3);
+    expect(await ingress.tracking.count()).toBe(3);
+  });
+
+  it('keep the Idempotency-Key itself out of the job: the id is a hash of it', async () => {
+    ingress = await withKeys();
+    const key = 'brand-secret-looking-key-123';
+    const response = await ingress.app.inject(withIdempotencyKey(track('clicks', { collab_id: 'c', increase_clicks: 1 }), key));
+    const job = await ingress.tracking.getJob(response.json().id);
+    expect(response.json().id).toMatch(/^click-[0-9a-f]{64}$/);
+    expect(JSON.stringify(job?.data)).not.toContain(key);
+  });
+
   const refusals: [string, InjectOptions, number, string][] = [
     ['no Authorization header', track('clicks', { collab_id: 'c', increase_clicks: 1 }, null), 401, 'bad_api_key'],
     ['a wrong bearer key', track('clicks', { collab_id: 'c', increase_clicks: 1 }, 'Bearer nope'), 401, 'bad_api_key'],
@@ -73,6 +102,18 @@ describe('tracking routes', () => {
       'unsupported_media_type',
     ],
     ['malformed JSON', { ...track('clicks', {}), payload: '{"collab_id":' }, 400, 'malformed_json'],
+    [
+      'an Idempotency-Key with a space in it',
+      withIdempotencyKey(track('clicks', { collab_id: 'c', increase_clicks: 1 }), 'my key'),
+      400,
+      'bad_idempotency_key',
+    ],
+    [
+      'an empty Idempotency-Key',
+      withIdempotencyKey(track('clicks', { collab_id: 'c', increase_clicks: 1 }), ''),
+      400,
+      'bad_idempotency_key',
+    ],
     [
       'a __proto__ key',
       { ...track('clicks', {}), payload: '{"collab_id":"c","increase_clicks":1,"__proto__":{"x":1}}' },

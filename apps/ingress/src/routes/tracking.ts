@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import { ClickBody, ReferralBody, type TrackingJob } from '@herohooks/contracts';
 import type { Producer } from '../enqueue/producer';
 import { bearerMatcher } from '../http/bearer';
+import { IDEMPOTENCY_KEY_HEADER, trackingJobId } from '../http/idempotency-key';
 import { SchemaMismatchError, UnauthorizedError } from '../http/errors';
 import { parseJsonBody } from '../http/json-body';
 import { compileSchemaCheck, skipValidation } from '../http/schema-check';
-import { BearerHeaders, TrackingAnswer, errorResponses } from '../http/schemas';
+import { TrackingAnswer, TrackingHeaders, errorResponses } from '../http/schemas';
 
 export interface TrackingRoutesOptions {
   apiKeys: readonly string[];
@@ -27,7 +27,7 @@ const routes: { path: string; kind: TrackingJob['kind']; schema: TSchema; summar
 
 /**
  * POST /track/clicks and /track/referrals: bearer key (401, before the body is read) → JSON only (415) → JSON (400)
- * → schema (422) → one job on the tracking queue (202 {id}, or 503).
+ * → Idempotency-Key, optional (400) → schema (422) → one job on the tracking queue (202 {id}, or 503).
  */
 export const trackingRoutes: FastifyPluginAsync<TrackingRoutesOptions> = async (app, options) => {
   const authorized = bearerMatcher(options.apiKeys);
@@ -51,17 +51,18 @@ export const trackingRoutes: FastifyPluginAsync<TrackingRoutesOptions> = async (
         schema: {
           summary: route.summary,
           tags: ['tracking'],
-          headers: BearerHeaders,
+          headers: TrackingHeaders,
           body: route.schema,
           response: { 202: TrackingAnswer, ...errorResponses },
         },
       },
       async (request, reply) => {
+        const id = trackingJobId(route.kind, request.headers[IDEMPOTENCY_KEY_HEADER]);
         const problems = check(request.body);
         if (problems) throw new SchemaMismatchError(problems);
         const job = {
           kind: route.kind,
-          id: randomUUID(),
+          id,
           receivedAt: new Date(options.clock()).toISOString(),
           body: request.body,
         } as TrackingJob;
