@@ -73,6 +73,25 @@ describe('herohooks dlq', () => {
     ]);
   });
 
+  it('says how many dead letters a queue holds when it lists only the first 1,000', async () => {
+    const more = Array.from({ length: 1_001 }, (_, i) => `many-${i}`);
+    const letter = (await pairs.slack.deadLetters.getJob('d-1'))!.data;
+    await pairs.slack.deadLetters.addBulk(
+      more.map((jobId) => ({ name: 'new_payout_request', data: letter, opts: { ...deadLetterJobOptions, jobId } })),
+    );
+    const document = JSON.parse((await run(['list', '--json', '--queue', 'slack'])).stdout) as {
+      deadLetters: DeadLetterRow[];
+      totals: Record<string, number>;
+    };
+    expect(document.deadLetters).toHaveLength(1_000);
+    expect(document.totals).toEqual({ [catalog.slack.deadLetterQueue]: 1_003 });
+    const { stdout } = await run(['list']);
+    expect(stdout).toContain(
+      `${catalog.slack.deadLetterQueue}: the first 1,000 of 1,003 dead letters are shown (oldest first); replay and purge with --all handle every one\n`,
+    );
+    expect(stdout).not.toContain(`${catalog.email.deadLetterQueue}: the first`);
+  });
+
   it('replays one dead letter to its queue with the same job id and removes it from the dead-letter queue', async () => {
     const { status, stdout } = await run(['replay', '--queue', 'slack', '--id', 'd-2']);
     expect(status).toBe(0);

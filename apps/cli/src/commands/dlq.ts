@@ -47,14 +47,16 @@ const pageSize = (pair: QueuePair) => (pair.definition === catalog.inbox ? 100 :
 /** The most dead letters `dlq list` shows per queue. */
 const LISTED = 1_000;
 
-async function rowsOf(pair: QueuePair): Promise<DeadLetterRow[]> {
+/** The first LISTED dead letters of a queue (oldest first), and how many it holds in all. */
+async function rowsOf(pair: QueuePair): Promise<{ queue: string; rows: DeadLetterRow[]; total: number }> {
   const rows: DeadLetterRow[] = [];
   for (let start = 0; start < LISTED; start += pageSize(pair)) {
     const page = await listDeadLetters(pair, Math.min(pageSize(pair), LISTED - start), start);
     if (page.length === 0) break;
     rows.push(...page.map((job) => rowOf(pair, job)));
   }
-  return rows;
+  const total = await pair.deadLetters.getJobCountByTypes('waiting', 'paused', 'prioritized');
+  return { queue: pair.definition.deadLetterQueue, rows, total: Math.max(total, rows.length) };
 }
 
 type DeadLetterJob = Awaited<ReturnType<typeof listDeadLetters>>[number];
@@ -75,14 +77,23 @@ function rowOf(pair: QueuePair, job: DeadLetterJob): DeadLetterRow {
 }
 
 async function list(io: CommandIo, consumers: ConsumerName[], json: boolean): Promise<number> {
-  const rows = (await withQueuePairs(io.env, consumers, (pairs) => Promise.all(pairs.map(rowsOf)))).flat();
+  const queues = await withQueuePairs(io.env, consumers, (pairs) => Promise.all(pairs.map(rowsOf)));
+  const rows = queues.flatMap((queue) => queue.rows);
+  const cut = queues.filter((queue) => queue.total > queue.rows.length);
   if (json) {
-    io.stdout.write(`${JSON.stringify({ deadLetters: rows }, null, 2)}\n`);
+    const totals = Object.fromEntries(queues.map((queue) => [queue.queue, queue.total]));
+    io.stdout.write(`${JSON.stringify({ deadLetters: rows, totals }, null, 2)}\n`);
   } else if (rows.length === 0) {
     io.stdout.write('no dead letters\n');
   } else {
     const headers = ['id', 'queue', 'type', 'reason', 'attempts', 'failedAt'];
     io.stdout.write(renderTable(headers, rows.map((r) => [r.id, r.queue, r.type, r.reason, r.attempts, r.failedAt])));
+    for (const queue of cut) {
+      io.stdout.write(
+        `${queue.queue}: the first ${queue.rows.length.toLocaleString('en')} of ${queue.total.toLocaleString('en')} ` +
+          'dead letters are shown (oldest first); replay and purge with --all handle every one\n',
+      );
+    }
   }
   return EXIT_OK;
 }
