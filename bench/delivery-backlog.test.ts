@@ -39,6 +39,12 @@ describe('deliveryBacklog', () => {
     expect(backlogFlat(backlog)).toBe(false);
   });
 
+  it('takes a phase of 2,000/s for 60 s across three sinks (360,000 times)', () => {
+    const accepted = every(0.5, 120_000);
+    const sink = (name: string) => ({ name, accepted, received: accepted.map((t) => t + 20) });
+    expect(backlogFlat(deliveryBacklog([sink('ledger'), sink('slack'), sink('email')]))).toBe(true);
+  });
+
   it('counts only the deliveries routed to a sink, and nothing when there were none', () => {
     expect(deliveryBacklog([])).toEqual({ last: 0, max: 0, slopePerS: 0, bySink: {} });
     expect(deliveryBacklog([{ name: 'email', accepted: every(100, 20), received: [] }]).last).toBe(20);

@@ -42,10 +42,16 @@ function countsAtOrBefore(times: number[], instants: number[]): number[] {
  * Times are epoch milliseconds.
  */
 export function deliveryBacklog(sinks: SinkTimes[]): DeliveryBacklog {
-  const accepts = sinks.flatMap((sink) => sink.accepted);
-  if (accepts.length === 0) return { last: 0, max: 0, slopePerS: 0, bySink: {} };
-  const from = Math.min(...accepts);
-  const to = Math.max(...accepts);
+  // A loop, not Math.min(...times): a phase has more accepts than a call can take arguments.
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const sink of sinks) {
+    for (const t of sink.accepted) {
+      if (t < from) from = t;
+      if (t > to) to = t;
+    }
+  }
+  if (from > to) return { last: 0, max: 0, slopePerS: 0, bySink: {} };
   const windowS = Math.max((to - from) / 1_000, 1);
   // Each whole second from the first accept, and the last accept.
   const instants = Array.from({ length: Math.floor((to - from) / 1_000) + 1 }, (_, second) => from + second * 1_000);
