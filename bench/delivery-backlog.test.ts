@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backlogFlat, deliveryBacklog } from './delivery-backlog';
 
-const every = (stepMs: number, count: number, offsetMs = 0) => Array.from({ length: count }, (_, i) => offsetMs + i * stepMs);
+const every = (stepMs: number, count: number, offsetMs = 0) =>
+  Array.from({ length: count }, (_, i) => offsetMs + i * stepMs);
 
 describe('deliveryBacklog', () => {
   it('is flat when a sink keeps up, even 3 s behind: the first seconds fill the backlog, then it holds', () => {

@@ -71,7 +71,10 @@ export function deliveryBacklog(sinks: SinkTimes[]): DeliveryBacklog {
     max: Math.max(...total),
     slopePerS: secondHalfSlope(total),
     bySink: Object.fromEntries(
-      sinks.map((sink, i) => [sink.name, { ratePerS: round(sink.accepted.length / windowS), slopePerS: secondHalfSlope(series[i]!) }]),
+      sinks.map((sink, i) => [
+        sink.name,
+        { ratePerS: round(sink.accepted.length / windowS), slopePerS: secondHalfSlope(series[i]!) },
+      ]),
     ),
   };
 }

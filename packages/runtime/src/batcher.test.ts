@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BatchTimeoutError, createBatcher } from './batcher';
+import { BatchTimeoutError, createBatcher, type BatcherOptions } from './batcher';
 
 /** A promise and the functions that settle it, to hold a write open until the test lets it finish. */
 function gate(): { opened: Promise<void>; open(): void } {
@@ -8,6 +8,20 @@ function gate(): { opened: Promise<void>; open(): void } {
     open = resolve;
   });
   return { opened, open };
+}
+
+/** A batcher whose write records each batch and answers null per item; `firstWrite` holds the first write open. */
+function recordingBatcher(options: Omit<BatcherOptions<number, null>, 'write'>, firstWrite?: Promise<void>) {
+  const writes: number[][] = [];
+  const batcher = createBatcher<number, null>({
+    ...options,
+    write: async (items) => {
+      writes.push(items);
+      if (writes.length === 1 && firstWrite) await firstWrite;
+      return items.map(() => null);
+    },
+  });
+  return { writes, batcher };
 }
 
 describe('createBatcher', () => {
@@ -27,15 +41,7 @@ describe('createBatcher', () => {
   });
 
   it('with lingerMs, gathers items pushed in separate turns within the linger into one write', async () => {
-    const writes: number[][] = [];
-    const batcher = createBatcher<number, null>({
-      maxBatch: 256,
-      lingerMs: 50,
-      write: async (items) => {
-        writes.push(items);
-        return items.map(() => null);
-      },
-    });
+    const { writes, batcher } = recordingBatcher({ maxBatch: 256, lingerMs: 50 });
     const first = batcher.push(1);
     await new Promise((resolve) => setImmediate(resolve));
     const second = batcher.push(2);
@@ -49,16 +55,7 @@ describe('createBatcher', () => {
   });
 
   it('with lingerBelow, writes a batch that reached it at the end of the turn instead of lingering', async () => {
-    const writes: number[][] = [];
-    const batcher = createBatcher<number, null>({
-      maxBatch: 256,
-      lingerMs: 60_000,
-      lingerBelow: 3,
-      write: async (items) => {
-        writes.push(items);
-        return items.map(() => null);
-      },
-    });
+    const { writes, batcher } = recordingBatcher({ maxBatch: 256, lingerMs: 60_000, lingerBelow: 3 });
     const lingering = batcher.push(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(writes).toEqual([]);
@@ -75,19 +72,8 @@ describe('createBatcher', () => {
       vi.useRealTimers();
     });
 
-    function lingeringBatcher(firstWrite?: Promise<void>) {
-      const writes: number[][] = [];
-      const batcher = createBatcher<number, null>({
-        maxBatch: 256,
-        lingerMs: LINGER_MS,
-        write: async (items) => {
-          writes.push(items);
-          if (writes.length === 1 && firstWrite) await firstWrite;
-          return items.map(() => null);
-        },
-      });
-      return { writes, batcher };
-    }
+    const lingeringBatcher = (firstWrite?: Promise<void>) =>
+      recordingBatcher({ maxBatch: 256, lingerMs: LINGER_MS }, firstWrite);
     /** Lets the event loop run for `ms` of fake time: immediates, due timers and the promises they settle. */
     const pass = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 

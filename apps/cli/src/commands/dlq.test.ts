@@ -87,7 +87,8 @@ describe('herohooks dlq', () => {
     expect(document.totals).toEqual({ [catalog.slack.deadLetterQueue]: 1_003 });
     const { stdout } = await run(['list']);
     expect(stdout).toContain(
-      `${catalog.slack.deadLetterQueue}: the first 1,000 of 1,003 dead letters are shown (oldest first); replay and purge with --all handle every one\n`,
+      `${catalog.slack.deadLetterQueue}: the first 1,000 of 1,003 dead letters are shown (oldest first); ` +
+        'replay and purge with --all handle every one\n',
     );
     expect(stdout).not.toContain(`${catalog.email.deadLetterQueue}: the first`);
   });

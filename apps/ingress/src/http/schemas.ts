@@ -33,8 +33,8 @@ export const TrackingHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
       description:
-        '1–255 visible ASCII characters. Send the same key when retrying a request whose answer was lost: it gets the ' +
-        'same id, and a click is counted once (within 7 days).',
+        '1–255 visible ASCII characters. Send the same key when retrying a request whose answer was lost: ' +
+        'it gets the same id, and a click is counted once (within 7 days).',
     }),
   ),
 });

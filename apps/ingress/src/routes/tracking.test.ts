@@ -70,7 +70,8 @@ describe('tracking routes', () => {
   it('keep the Idempotency-Key itself out of the job: the id is a hash of it', async () => {
     ingress = await withKeys();
     const key = 'brand-secret-looking-key-123';
-    const response = await ingress.app.inject(withIdempotencyKey(track('clicks', { collab_id: 'c', increase_clicks: 1 }), key));
+    const click = track('clicks', { collab_id: 'c', increase_clicks: 1 });
+    const response = await ingress.app.inject(withIdempotencyKey(click, key));
     const job = await ingress.tracking.getJob(response.json().id);
     expect(response.json().id).toMatch(/^click-[0-9a-f]{64}$/);
     expect(JSON.stringify(job?.data)).not.toContain(key);
