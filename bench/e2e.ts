@@ -73,6 +73,7 @@ export const DRAIN_LIMIT_MS = 20_000;
 
 /** The pipeline kept up: no sink's backlog of deliveries grew by 2 % of its rate or more, and it drained. */
 export const keptUp = (phase: E2ePhase): boolean => backlogFlat(phase.deliveryBacklog) && phase.drainS !== null;
+
 const emailTypes = new Set<string>(catalog.email.defaultTypes);
 const mb = (bytes: number) => round(bytes / 1_048_576, 1);
 
@@ -170,12 +171,11 @@ export async function runPhase(
   const acceptTimes = (pick: (a: (typeof accepted)[number]) => boolean) =>
     accepted.filter(pick).map((a) => times.get(a.id)?.received ?? a.answeredAt);
   const firstReceipts = (list: Receipt[]) => [...new Map(own(list).reverse()).values()];
+  const everyAccept = acceptTimes(() => true);
   const sinkTimes = [
-    { name: 'ledger', accepted: acceptTimes(() => true), received: [...times.values()].map((t) => t.booked) },
+    { name: 'ledger', accepted: everyAccept, received: [...times.values()].map((t) => t.booked) },
     { name: 'email', accepted: acceptTimes((a) => emailTypes.has(a.type)), received: firstReceipts(receipts.email) },
-    ...(pipeline.slackMeasured
-      ? [{ name: 'slack', accepted: acceptTimes(() => true), received: firstReceipts(receipts.slack) }]
-      : []),
+    ...(pipeline.slackMeasured ? [{ name: 'slack', accepted: everyAccept, received: firstReceipts(receipts.slack) }] : []),
   ];
   const distinct = (list: Receipt[]) => new Set(own(list).map(([id]) => id)).size;
   const backlogPoints = samples.map((s) => ({ x: s.t, y: s.backlog }));
