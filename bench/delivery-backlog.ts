@@ -79,6 +79,12 @@ export function deliveryBacklog(sinks: SinkTimes[]): DeliveryBacklog {
   };
 }
 
+/** "ledger -5.9/s of 1999/s, slack 727.4/s of 1999/s": each sink's backlog slope beside its rate. */
+export const perSink = (backlog: DeliveryBacklog): string =>
+  Object.entries(backlog.bySink)
+    .map(([sink, b]) => `${sink} ${b.slopePerS}/s of ${b.ratePerS}/s`)
+    .join(', ');
+
 /** Every sink's backlog grew by less than 2 % of its own rate. */
 export const backlogFlat = (backlog: DeliveryBacklog): boolean =>
   Object.values(backlog.bySink).every((sink) => sink.slopePerS < 0.02 * sink.ratePerS);

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { perSink } from './delivery-backlog';
 import { runPhase, WARMUP_S, type E2ePhase } from './e2e';
 import { startPipeline } from './pipeline';
 import { pipelineCpuMsPerDelivery } from './report';
@@ -58,7 +59,7 @@ for (let round = 0; round < rounds; round++) {
     const cpuMs = pipelineCpuMsPerDelivery(phase).total;
     process.stdout.write(
       `round ${round + 1} ${name}: ledger p50/p99 ${p(phase.ledger)} ms, slack ${p(phase.slack)}, email ${p(phase.email)}; ` +
-        `backlog ${phase.deliveryBacklog.slopePerS} deliveries/s ${JSON.stringify(phase.deliveryBacklog.bySink)}, ` +
+        `backlog ${phase.deliveryBacklog.slopePerS} deliveries/s (${perSink(phase.deliveryBacklog)}), ` +
         `drained ${phase.drainS ?? 'no'} s; CPU ${cpuMs} ms/delivery ` +
         `without sender and stubs (machine ${phase.cpu.machine} cores busy); Lua ${luaPerDelivery.toFixed(2)} calls, ${Math.round(luaUsPerDelivery)} µs per delivery\n`,
     );

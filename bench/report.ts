@@ -1,4 +1,5 @@
 import { catalog } from '../packages/contracts/src/index';
+import { perSink } from './delivery-backlog';
 import { DRAIN_LIMIT_MS, WARMUP_S, keptUp, type E2ePhase } from './e2e';
 import { GROWTH_BATCH } from './growth';
 import type { Machine } from './machine';
@@ -103,9 +104,9 @@ function e2eSection(results: BenchResults): string[] {
     row('202s = ledger rows = Slack messages', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? '–'}`),
     row('emails / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
     row('drained after last send', (p) => (p.drainS === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${p.drainS} s`)),
-    row('backlog: deliveries not yet at their sinks, last / max; slope over the second half (per sink: slope / rate)', (p) =>
+    row('backlog: deliveries not yet at their sinks, last / max; slope over the second half (per sink: slope of rate)', (p) =>
       `${p.deliveryBacklog.last} / ${p.deliveryBacklog.max}; ${p.deliveryBacklog.slopePerS} deliveries/s (` +
-      `${Object.entries(p.deliveryBacklog.bySink).map(([sink, b]) => `${sink} ${b.slopePerS} / ${b.ratePerS}`).join(', ')})`,
+      `${perSink(p.deliveryBacklog)})`,
     ),
     row('queued jobs (inbox + consumers) first / last / max, slope', (p) => `${p.backlog.first} / ${p.backlog.last} / ${p.backlog.max}, ${p.backlog.slopePerS} jobs/s`),
     row('Redis used_memory first / last / max MB', (p) => `${p.redisMemory.firstMb} / ${p.redisMemory.lastMb} / ${p.redisMemory.maxMb}`),

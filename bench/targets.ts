@@ -1,3 +1,4 @@
+import { perSink } from './delivery-backlog';
 import { DRAIN_LIMIT_MS, keptUp, type E2eResult } from './e2e';
 import type { GrowthResult } from './growth';
 import type { IngressBenchResult } from './ingress';
@@ -45,7 +46,7 @@ export function verdicts(results: BenchResults): Verdict[] {
         "sustained 2,000/s end to end, no backlog growth (each sink's deliveries not yet there: slope < 2 % of its rate over the second half, drained ≤ 10 s after)",
       figure:
         `${at2000.send.sentPerS}/s sent, ${at2000.accepted}/${at2000.send.planned} accepted; backlog slope per sink ` +
-        `${Object.entries(backlog.bySink).map(([sink, b]) => `${sink} ${b.slopePerS}/s of ${b.ratePerS}/s`).join(', ')} ` +
+        `${perSink(backlog)} ` +
         `(max ${backlog.max} in all); drained in ${at2000.drainS ?? '> limit'} s`,
       met: allAccepted && keptPace && noGrowth,
     });
