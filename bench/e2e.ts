@@ -17,7 +17,9 @@ export interface E2ePhase {
   accepted: number;
   /** Counted after the drain: every accepted delivery should be in each. */
   ledgerRows: number;
-  slackMessages: number | null;
+  /** Deliveries that reached Slack, and the messages that carried them. */
+  slackDeliveries: number | null;
+  slackPosts: number | null;
   emails: number;
   expectedEmails: number;
   /** Seconds from the last send until every sink had everything (null: not within the drain limit). */
@@ -185,7 +187,8 @@ export async function runPhase(
     send,
     accepted: accepted.length,
     ledgerRows: times.size,
-    slackMessages: pipeline.slackMeasured ? distinct(receipts.slack) : null,
+    slackDeliveries: pipeline.slackMeasured ? distinct(receipts.slack) : null,
+    slackPosts: pipeline.slackMeasured ? receipts.slackPosts : null,
     emails: distinct(receipts.email),
     expectedEmails,
     drainS,

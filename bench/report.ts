@@ -3,7 +3,7 @@ import { perSink } from './delivery-backlog';
 import { DRAIN_LIMIT_MS, WARMUP_S, keptUp, type E2ePhase } from './e2e';
 import { GROWTH_BATCH } from './growth';
 import type { Machine } from './machine';
-import type { Spread } from './stats';
+import { round, type Spread } from './stats';
 import { verdicts, type BenchResults } from './targets';
 
 export interface RunInfo {
@@ -101,7 +101,10 @@ function e2eSection(results: BenchResults): string[] {
     row('  … → booked and completed', (p) => latency(p.ledgerHops.handled)),
     row('accept → Slack stub p50 / p99 / max ms', (p) => latency(p.slack)),
     row('accept → SMTP sink p50 / p99 / max ms', (p) => latency(p.email)),
-    row('202s = ledger rows = Slack messages', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? '–'}`),
+    row('202s = ledger rows = Slack deliveries', (p) => `${p.accepted} = ${p.ledgerRows} = ${p.slackDeliveries ?? '–'}`),
+    row('Slack messages posted (deliveries per message)', (p) =>
+      p.slackPosts && p.slackDeliveries ? `${p.slackPosts} (${round(p.slackDeliveries / p.slackPosts, 1)})` : '–',
+    ),
     row('emails / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
     row('drained after last send', (p) => (p.drainS === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${p.drainS} s`)),
     row('backlog: deliveries not yet at their sinks, last / max; slope over the second half (per sink: slope of rate)', (p) =>

@@ -1,3 +1,4 @@
+import { slackDeliveryIds } from '../packages/contracts/src/slack-metadata';
 import { startSlackStub } from '../packages/testing/src/slack-stub';
 import { rawHeader, startSmtpSink } from '../packages/testing/src/smtp-sink';
 
@@ -20,7 +21,10 @@ export interface SinksReady {
 /** Answer to `count` (receipts only empty) or `take` (receipts since the last take, then forgotten). */
 export interface SinksReport {
   kind: 'report';
+  /** Deliveries received by Slack (a message may carry several). */
   slackCount: number;
+  /** Messages Slack accepted since the last take. */
+  slackPosts: number;
   emailCount: number;
   /** Slack calls that were not an accepted chat.postMessage (should be 0). */
   slackRefused: number;
@@ -35,13 +39,15 @@ const smtp = await startSmtpSink({ parse: false });
 let slackReceipts: Receipt[] = [];
 let emailReceipts: Receipt[] = [];
 let slackRefused = 0;
+let slackPosts = 0;
 
 function compact(): void {
   for (const call of slack.calls.splice(0)) {
-    const metadata = call.body.metadata as { event_payload?: { delivery_id?: string } } | undefined;
-    const deliveryId = metadata?.event_payload?.delivery_id;
-    if (call.method === 'chat.postMessage' && call.outcome === 'ok' && deliveryId) slackReceipts.push([deliveryId, call.at]);
-    else slackRefused += 1;
+    const deliveryIds = slackDeliveryIds(call.body.metadata);
+    if (call.method === 'chat.postMessage' && call.outcome === 'ok' && deliveryIds.length > 0) {
+      slackPosts += 1;
+      for (const deliveryId of deliveryIds) slackReceipts.push([deliveryId, call.at]);
+    } else slackRefused += 1;
   }
   for (const mail of smtp.messages.splice(0)) {
     emailReceipts.push([String(rawHeader(mail.raw, 'X-Herohooks-Delivery')), mail.at]);
@@ -58,6 +64,7 @@ process.on('message', (request: SinksRequest) => {
     slackCount: slackReceipts.length,
     emailCount: emailReceipts.length,
     slackRefused,
+    slackPosts,
     slack: take ? slackReceipts : [],
     email: take ? emailReceipts : [],
   };
@@ -65,6 +72,7 @@ process.on('message', (request: SinksRequest) => {
     slackReceipts = [];
     emailReceipts = [];
     slackRefused = 0;
+    slackPosts = 0;
   }
   process.send!(report);
 });

@@ -55,10 +55,10 @@ export function verdicts(results: BenchResults): Verdict[] {
     const peak = Math.max(...e2e.phases.map((p) => p.ingressRss.peakRssMb));
     out.push({ target: 'ingress RSS < 150 MB at peak (built app, end-to-end runs)', figure: `${peak} MB`, met: peak < 150 });
     for (const p of e2e.phases) {
-      const slackOk = p.slackMessages === null || p.slackMessages === p.accepted;
-      const counts = `${p.accepted} = ${p.ledgerRows} = ${p.slackMessages ?? 'not measured'}; ${p.emails} of ${p.expectedEmails}`;
+      const slackOk = p.slackDeliveries === null || p.slackDeliveries === p.accepted;
+      const counts = `${p.accepted} = ${p.ledgerRows} = ${p.slackDeliveries ?? 'not measured'}; ${p.emails} of ${p.expectedEmails}`;
       out.push({
-        target: `no loss at ${p.ratePerSecond}/s: 202s = ledger rows = Slack messages; emails = routed types`,
+        target: `no loss at ${p.ratePerSecond}/s: 202s = ledger rows = Slack deliveries; emails = routed types`,
         figure: p.drainS === null ? `backlog not worked off within ${DRAIN_LIMIT_MS / 1000} s, so far: ${counts}` : counts,
         met: p.ledgerRows === p.accepted && slackOk && p.emails === p.expectedEmails,
       });

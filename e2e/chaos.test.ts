@@ -7,7 +7,7 @@ import { uniquePrefix } from '@herohooks/testing/redis';
 import { startSlackStub, type SlackStub } from '@herohooks/testing/slack-stub';
 import { startSmtpSink, type SmtpSink } from '@herohooks/testing/smtp-sink';
 import { waitFor } from '@herohooks/testing/wait';
-import { catalog, consumerNames, webhookTypes, type WebhookType } from '@herohooks/contracts';
+import { catalog, consumerNames, slackDeliveryIds, webhookTypes, type WebhookType } from '@herohooks/contracts';
 import { uniqueDeliveries, uniqueReferrals } from './harness/deliveries';
 import { startFaultProxy, type FaultProxy } from './harness/fault-proxy';
 import { freePort } from './harness/free-port';
@@ -166,12 +166,7 @@ describe('the whole pipeline under crashes, restarts and outages', () => {
 
     // --- what landed
     const ledgerRows = await bookedDeliveryIds(schema.url);
-    const slackPosts = tally(
-      slack.posted().map((call) => {
-        const metadata = call.body.metadata as { event_payload?: { delivery_id?: string } } | undefined;
-        return metadata?.event_payload?.delivery_id ?? '';
-      }),
-    );
+    const slackPosts = tally(slack.posted().flatMap((call) => slackDeliveryIds(call.body.metadata)));
     const emails = tally(smtp.messages.map((mail) => deliveryHeader(mail.raw)));
     const messageIdsMatch = smtp.messages.every((mail) => mail.parsed.messageId === `<${deliveryHeader(mail.raw)}@herohooks>`);
     const expectedEmails = [...accepted].filter((id) => emailed.has(typeOf.get(id)!));

@@ -18,9 +18,17 @@ describe('parseSlackConfig', () => {
 
   it('paces each channel at 1000 ms unless SLACK_CHANNEL_INTERVAL_MS says otherwise; 0 turns it off', () => {
     const base = { SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1' };
-    expect(parseSlackConfig(base).channelIntervalMs).toBe(1_000);
-    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '250' }).channelIntervalMs).toBe(250);
-    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '0' }).channelIntervalMs).toBe(0);
+    expect(parseSlackConfig(base).posting.channelIntervalMs).toBe(1_000);
+    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '250' }).posting.channelIntervalMs).toBe(250);
+    expect(parseSlackConfig({ ...base, SLACK_CHANNEL_INTERVAL_MS: '0' }).posting.channelIntervalMs).toBe(0);
+  });
+
+  it('lets up to 10 deliveries share a message unless SLACK_DELIVERIES_PER_MESSAGE says otherwise (1 to 50)', () => {
+    const base = { SLACK_BOT_TOKEN: 'x', SLACK_CHANNEL: 'C1' };
+    expect(parseSlackConfig(base).posting.deliveriesPerMessage).toBe(10);
+    expect(parseSlackConfig({ ...base, SLACK_DELIVERIES_PER_MESSAGE: '1' }).posting.deliveriesPerMessage).toBe(1);
+    expect(() => parseSlackConfig({ ...base, SLACK_DELIVERIES_PER_MESSAGE: '0' })).toThrow(/SLACK_DELIVERIES_PER_MESSAGE/);
+    expect(() => parseSlackConfig({ ...base, SLACK_DELIVERIES_PER_MESSAGE: '51' })).toThrow(/SLACK_DELIVERIES_PER_MESSAGE/);
   });
 
   it('needs no token in dry-run', () => {

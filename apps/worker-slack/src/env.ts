@@ -3,6 +3,7 @@ import { Bool, EnvError, loadEnv, parseEnv } from '@herohooks/runtime';
 import { WorkerEnv, type WorkerEnvValues } from '@herohooks/worker-kit';
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { DEFAULT_CHANNEL_INTERVAL_MS } from './slack/channel-slot';
+import type { PosterOptions } from './slack/poster';
 
 const Name = Type.String({ minLength: 1 });
 const CHANNEL_OVERRIDE_PREFIX = 'SLACK_CHANNEL_';
@@ -20,6 +21,7 @@ const base = {
   SLACK_CHANNEL: Type.Optional(Name),
   SLACK_ALERT_CHANNEL: Type.Optional(Name),
   SLACK_CHANNEL_INTERVAL_MS: Type.Integer({ minimum: 0, default: DEFAULT_CHANNEL_INTERVAL_MS }),
+  SLACK_DELIVERIES_PER_MESSAGE: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
 };
 
 export const SlackEnv = Type.Object({
@@ -37,8 +39,8 @@ export interface SlackConfig {
   channels: Record<WebhookType, string>;
   /** Where dead-letter alerts go; undefined = they are only logged. */
   alertChannel: string | undefined;
-  /** Least time between two messages in one channel; 0 = no pace. */
-  channelIntervalMs: number;
+  /** The pace per channel and how many deliveries one message may carry. */
+  posting: PosterOptions;
 }
 
 /** The rules one variable alone cannot state; `source` is checked for misspelt channel overrides. */
@@ -64,7 +66,7 @@ export function slackConfig(env: SlackEnv, source: NodeJS.ProcessEnv = process.e
     dryRun: env.SLACK_DRY_RUN,
     channels: Object.fromEntries(webhookTypes.map((type) => [type, channelOf(type)])) as Record<WebhookType, string>,
     alertChannel: env.SLACK_ALERT_CHANNEL,
-    channelIntervalMs: env.SLACK_CHANNEL_INTERVAL_MS,
+    posting: { channelIntervalMs: env.SLACK_CHANNEL_INTERVAL_MS, deliveriesPerMessage: env.SLACK_DELIVERIES_PER_MESSAGE },
   };
 }
 

@@ -1,4 +1,12 @@
-import { catalog, jobOptions, type WebhookEvent, type WebhookType } from '@herohooks/contracts';
+import {
+  catalog,
+  INBOX_BATCH,
+  jobOptions,
+  slackDeliveryIds,
+  slackDeliveryMetadata,
+  type WebhookEvent,
+  type WebhookType,
+} from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger, type Logger } from '@herohooks/runtime';
 import { startSlackStub, type SlackStub, type StubCall } from '@herohooks/testing/slack-stub';
@@ -13,7 +21,7 @@ import { alertsHandler } from './alerts-handler';
 import { parseSlackConfig } from './env';
 import { createSlackClient } from './slack/client';
 import { createPoster } from './slack/poster';
-import { attemptMarkKey, deliveryMetadata } from './slack/reconcile';
+import { attemptMarkKey } from './slack/reconcile';
 import { webhookHandler } from './webhook-handler';
 
 /** A webhook event as the ingress stores it, with a fixture payload unless one is given. */
@@ -33,16 +41,21 @@ export function capturingLogger(): { logger: Logger; entries: () => Array<Record
   return { logger: pino({ level: 'info' }, sink), entries: () => lines.map((line) => JSON.parse(line)) };
 }
 
-/** The delivery id a posted message carries in its metadata. */
-export function deliveryIdOf(call: StubCall): string | undefined {
-  const metadata = call.body.metadata as { event_payload?: { delivery_id?: string } } | undefined;
-  return metadata?.event_payload?.delivery_id;
+/** The delivery ids a posted message carries in its metadata (one, unless deliveries shared the message). */
+export function deliveryIdsOf(call: StubCall): string[] {
+  return slackDeliveryIds(call.body.metadata);
 }
 
-/** A message posted over the real API the way the worker posts it (same metadata). */
-export async function postAsWorker(stub: SlackStub, channel: string, deliveryId: string): Promise<void> {
+/** Every delivery id the stub's messages carry, in the order posted. */
+export function postedDeliveryIds(stub: SlackStub): string[] {
+  return stub.posted().flatMap(deliveryIdsOf);
+}
+
+/** A message posted over the real API the way the worker posts it (same metadata), for one delivery or several. */
+export async function postAsWorker(stub: SlackStub, channel: string, ...deliveryIds: string[]): Promise<void> {
   const client = createSlackClient(stub.token, stub.url);
-  await client.chat.postMessage({ channel, text: `posted for ${deliveryId}`, metadata: deliveryMetadata(deliveryId) });
+  const text = `posted for ${deliveryIds.join(', ')}`;
+  await client.chat.postMessage({ channel, text, metadata: slackDeliveryMetadata(deliveryIds) });
 }
 
 /**
@@ -57,6 +70,8 @@ export async function interruptedAttempt(worker: TestWorker, stub: SlackStub, de
 export interface TestWorker {
   /** Puts an event on the real `slack` queue, as the router does. */
   deliver(event: WebhookEvent): Promise<void>;
+  /** Puts events on the `slack` queue as one batch job, as the router routes an inbox batch. */
+  deliverBatch(events: WebhookEvent[], batchId: string): Promise<void>;
   /** The worker's queue prefix and a connection to its Redis, for the keys it keeps beside the queues. */
   prefix: string;
   redis: Redis;
@@ -84,7 +99,7 @@ export async function startTestWorker(options: TestWorkerOptions & { prefix: str
     SLACK_CHANNEL: 'C-default',
     ...options.env,
   });
-  const poster = createPoster(createSlackClient(config.token, config.apiUrl), config.channelIntervalMs);
+  const poster = createPoster(createSlackClient(config.token, config.apiUrl), config.posting);
   const consumerOptions = {
     redisUrl: testRedisUrl(),
     prefix,
@@ -104,6 +119,9 @@ export async function startTestWorker(options: TestWorkerOptions & { prefix: str
   return {
     async deliver(event) {
       await slackQueue.add(event.type, event, jobOptions(catalog.slack, event.deliveryId));
+    },
+    async deliverBatch(events, batchId) {
+      await slackQueue.add(INBOX_BATCH, { events }, jobOptions(catalog.slack, batchId));
     },
     prefix,
     redis: connection,

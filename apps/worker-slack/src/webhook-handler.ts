@@ -3,7 +3,7 @@ import type { ConsumerHandler } from '@herohooks/worker-kit';
 import { renderEvent } from './render/render';
 import type { Poster } from './slack/poster';
 
-/** The `slack` consumer: one message per webhook delivery, in the channel configured for its type. */
+/** The `slack` consumer: each webhook delivery in the channel configured for its type (the poster may share a message). */
 export function webhookHandler(channels: Record<WebhookType, string>, poster: Poster): ConsumerHandler<WebhookEvent> {
   return {
     consumer: 'slack',

@@ -1,7 +1,7 @@
 import { waitFor } from '@herohooks/testing/wait';
 import { listDeadLetters } from '@herohooks/worker-kit';
 import { describe, expect, it } from 'vitest';
-import { capturingLogger, deliveryIdOf, sampleEvent, useTestbed, type TestWorker } from './test-worker';
+import { capturingLogger, deliveryIdsOf, sampleEvent, useTestbed, type TestWorker } from './test-worker';
 
 const bed = useTestbed('slack');
 
@@ -31,7 +31,7 @@ describe('worker-slack', () => {
     await worker.deliver(sampleEvent('new_payout_request'));
     await worker.deliver(sampleEvent('new_influencer_order'));
     await waitFor(() => bed.stub.posted().length === 2, { label: 'two posts' });
-    const channelOf = (type: string) => bed.stub.posted().find((call) => deliveryIdOf(call) === `dlv-${type}`)?.body.channel;
+    const channelOf = (type: string) => bed.stub.posted().find((call) => deliveryIdsOf(call).includes(`dlv-${type}`))?.body.channel;
     expect(channelOf('new_payout_request')).toBe('C-payouts');
     expect(channelOf('new_influencer_order')).toBe('C-default');
   });

@@ -6,3 +6,4 @@ export * from './tracking';
 export * from './errors';
 export * from './alerts';
 export * from './inbox';
+export * from './slack-metadata';

@@ -28,8 +28,8 @@ function isWebApiError(error: unknown): error is WebAPICallError {
  * What the worker kit should do with a failed chat.postMessage: a PermanentError (dead letter, reason kept), a
  * RateLimitError (pause for Retry-After), or the error itself (retry with backoff).
  */
-export function classifySlackError(error: unknown): unknown {
-  if (!isWebApiError(error)) return error;
+export function classifySlackError(error: unknown): Error {
+  if (!isWebApiError(error)) return error instanceof Error ? error : new Error(String(error));
   switch (error.code) {
     case ErrorCode.PlatformError: {
       const reason = error.data.error;

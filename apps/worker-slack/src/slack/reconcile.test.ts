@@ -3,7 +3,7 @@ import { DoneMarks } from '@herohooks/worker-kit';
 import { describe, expect, it } from 'vitest';
 import {
   capturingLogger,
-  deliveryIdOf,
+  deliveryIdsOf,
   interruptedAttempt,
   postAsWorker,
   sampleEvent,
@@ -15,7 +15,7 @@ import { attemptMarkKey, slackTs } from './reconcile';
 const bed = useTestbed('slack-reconcile');
 
 const historyCalls = () => bed.stub.calls.filter((call) => call.method === 'conversations.history');
-const postsOf = (deliveryId: string) => bed.stub.posted().filter((call) => deliveryIdOf(call) === deliveryId);
+const postsOf = (deliveryId: string) => bed.stub.posted().filter((call) => deliveryIdsOf(call).includes(deliveryId));
 
 async function handled(worker: TestWorker, deliveryId: string) {
   await waitFor(async () => (await worker.slackQueue.getJob(deliveryId))?.finishedOn, { label: `${deliveryId} finished` });
@@ -35,6 +35,17 @@ describe('reconciling an interrupted post', () => {
     expect(postsOf('dlv-crashed')).toHaveLength(1);
     expect(historyCalls()[0]!.body).toMatchObject({ channel: 'C-default', include_all_metadata: 'true', limit: '200' });
     expect(entries().find((entry) => entry.msg === 'already posted; reconciled')).toMatchObject({ deliveryId: 'dlv-crashed' });
+  });
+
+  it('does not post again when the earlier attempt’s message carried other deliveries too', async () => {
+    const worker = await bed.start();
+    await interruptedAttempt(worker, bed.stub, 'dlv-shared');
+    await postAsWorker(bed.stub, 'C-default', 'dlv-neighbour', 'dlv-shared', 'dlv-other');
+
+    await worker.deliver(sampleEvent('new_max_bid', 'dlv-shared'));
+    expect(await handled(worker, 'dlv-shared')).toEqual({ completed: true, done: true });
+    expect(postsOf('dlv-shared')).toHaveLength(1);
+    expect(historyCalls()).toHaveLength(1);
   });
 
   it('posts exactly once when the earlier attempt left a mark but no message', async () => {

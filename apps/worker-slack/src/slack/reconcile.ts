@@ -1,3 +1,4 @@
+import { slackDeliveryIds } from '@herohooks/contracts';
 import { PermanentError, type JobContext } from '@herohooks/worker-kit';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { classifySlackError } from './classify';
@@ -12,13 +13,6 @@ const UNCERTAIN_ATTEMPT_MARK_TTL_SECONDS = 7 * 24 * 3_600;
 const CLOCK_MARGIN_MS = 60_000;
 const PAGE_SIZE = 200;
 const MAX_PAGES = 10;
-
-const DELIVERY_EVENT_TYPE = 'herohooks_delivery';
-
-/** The metadata every post carries, by which a later attempt finds it. */
-export function deliveryMetadata(deliveryId: string) {
-  return { event_type: DELIVERY_EVENT_TYPE, event_payload: { delivery_id: deliveryId } };
-}
 
 export function attemptMarkKey(prefix: string, deliveryId: string): string {
   return `${prefix}:slack-attempt:${deliveryId}`;
@@ -39,11 +33,6 @@ async function recordAttempt(ctx: JobContext): Promise<number | undefined> {
   return Number.isFinite(earlier) ? earlier : 0;
 }
 
-function carriesDelivery(metadata: { event_type?: string; event_payload?: unknown } | undefined, deliveryId: string) {
-  const payload = metadata?.event_payload as { delivery_id?: unknown } | undefined;
-  return metadata?.event_type === DELIVERY_EVENT_TYPE && payload?.delivery_id === deliveryId;
-}
-
 /** Pages through the channel's messages since `oldestMs`, newest first, looking for this delivery's post. */
 async function historyHolds(client: WebClient, channel: string, oldestMs: number, ctx: JobContext): Promise<boolean> {
   let cursor: string | undefined;
@@ -55,7 +44,7 @@ async function historyHolds(client: WebClient, channel: string, oldestMs: number
       limit: PAGE_SIZE,
       cursor,
     });
-    if (answer.messages?.some((message) => carriesDelivery(message.metadata, ctx.deliveryId))) return true;
+    if (answer.messages?.some((message) => slackDeliveryIds(message.metadata).includes(ctx.deliveryId))) return true;
     cursor = answer.response_metadata?.next_cursor;
     if (!answer.has_more || !cursor) return false;
   }

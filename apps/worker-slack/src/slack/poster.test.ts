@@ -1,0 +1,55 @@
+import { createLogger } from '@herohooks/runtime';
+import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
+import { startSlackStub, type SlackStub } from '@herohooks/testing/slack-stub';
+import type { JobContext } from '@herohooks/worker-kit';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderEvent } from '../render/render';
+import { deliveryIdsOf, sampleEvent } from '../test-worker';
+import { createSlackClient } from './client';
+import { createPoster } from './poster';
+
+let stub: SlackStub;
+let redis: Redis;
+let prefix: string;
+
+beforeEach(async () => {
+  stub = await startSlackStub();
+  redis = new Redis(testRedisUrl());
+  prefix = uniquePrefix('slack-poster');
+});
+afterEach(async () => {
+  await stub.close();
+  redis.disconnect();
+  await dropPrefix(prefix);
+});
+
+const contextOf = (deliveryId: string): JobContext => ({
+  deliveryId,
+  attempt: 1,
+  log: createLogger('poster-test', 'silent'),
+  dryRun: false,
+  redis,
+  prefix,
+});
+
+describe('the poster', () => {
+  it('lets deliveries handed over a few milliseconds apart share one message', async () => {
+    const poster = createPoster(createSlackClient(stub.token, stub.url), { channelIntervalMs: 0, deliveriesPerMessage: 10 });
+    const first = poster.post('C-1', renderEvent(sampleEvent('new_max_bid', 'early')), contextOf('early'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = poster.post('C-1', renderEvent(sampleEvent('new_max_bid', 'late')), contextOf('late'));
+    await Promise.all([first, second]);
+    expect(stub.posted().map(deliveryIdsOf)).toEqual([['early', 'late']]);
+  });
+
+  it('rejects each delivery of a refused message with the refusal', async () => {
+    stub.fail({ error: 'channel_not_found' });
+    const poster = createPoster(createSlackClient(stub.token, stub.url), { channelIntervalMs: 0, deliveriesPerMessage: 10 });
+    const posts = ['a', 'b'].map((id) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id)));
+    const outcomes = await Promise.allSettled(posts);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.reason)).toEqual(['channel_not_found', 'channel_not_found']);
+    expect(stub.calls).toHaveLength(1);
+  });
+});
