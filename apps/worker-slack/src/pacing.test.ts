@@ -1,7 +1,7 @@
 import { waitFor } from '@herohooks/testing/wait';
 import { describe, expect, it } from 'vitest';
-import { channelSlotKey, DEFAULT_CHANNEL_INTERVAL_MS } from './slack/channel-slot';
-import { deliveryIdsOf, postedDeliveryIds, sampleEvent, useTestbed } from './test-worker';
+import { DEFAULT_CHANNEL_INTERVAL_MS } from './slack/channel-slot';
+import { deliveryIdsOf, fillChannelSlot, postedDeliveryIds, sampleEvent, useTestbed } from './test-worker';
 
 const bed = useTestbed('slack-pace');
 
@@ -45,19 +45,34 @@ describe('the per-channel pace', () => {
     const worker = await bed.start();
     // Separate jobs, as a slow trickle of inbox batches leaves them: only the pace brings them together.
     const burst = Array.from({ length: 12 }, (_, i) => sampleEvent('new_max_bid', `held-${i}`));
-    await worker.redis.set(channelSlotKey(worker.prefix, 'C-default'), 'someone-else', 'PX', 1_000);
+    await fillChannelSlot(worker, 'C-default');
     await Promise.all(burst.map((event) => worker.deliver(event)));
     await waitFor(() => postedDeliveryIds(bed.stub).length === burst.length, { timeoutMs: 15_000, label: 'the burst' });
     expect(postedDeliveryIds(bed.stub).sort()).toEqual(burst.map((e) => e.deliveryId).sort());
     // One message per delivery would take 12 slots (12 s). Seven of these fit in 50 blocks, so two messages can
-    // carry them; without gathering the jobs that a freed slot lets through, it takes four.
+    // carry them: the deliveries that wait join the message of the slot booked last while it has room.
     expect(bed.stub.posted().length).toBeLessThanOrEqual(3);
+  });
+
+  it('wakes each delivery that waits for a slot about once, however long the queue', { timeout: 20_000 }, async () => {
+    const worker = await bed.start({ env: { SLACK_CHANNEL_INTERVAL_MS: '200', SLACK_DELIVERIES_PER_MESSAGE: '2' } });
+    const queue = Array.from({ length: 30 }, (_, i) => sampleEvent('new_max_bid', `queued-${i}`));
+    await Promise.all(queue.map((event) => worker.deliver(event)));
+    await waitFor(() => postedDeliveryIds(bed.stub).length === queue.length, { timeoutMs: 15_000, label: 'the queue' });
+
+    expect(postedDeliveryIds(bed.stub).sort()).toEqual(queue.map((e) => e.deliveryId).sort());
+    // Each booked its slot and waited for it: about one wait per delivery. Waiters that all retried the next free
+    // slot would wait 15 × 14 / 2 × 2 ≈ 210 times.
+    expect(await worker.deferrals()).toBeLessThan(queue.length * 2);
+    const times = bed.stub.posted().map((call) => call.at).sort((a, b) => a - b);
+    expect(times.length).toBeGreaterThanOrEqual(15);
+    for (const [i, at] of times.slice(1).entries()) expect(at - times[i]!).toBeGreaterThanOrEqual(200 * 0.75);
   });
 
   it('is off with SLACK_CHANNEL_INTERVAL_MS=0: a burst to one channel goes out although its slot is taken', async () => {
     const worker = await bed.start({ env: { SLACK_CHANNEL_INTERVAL_MS: '0' } });
-    // With any pace at all, this slot would hold every post back for a minute.
-    await worker.redis.set(channelSlotKey(worker.prefix, 'C-default'), 'someone-else', 'PX', 60_000);
+    // With any pace at all, this slot would hold the burst back.
+    await fillChannelSlot(worker, 'C-default');
     const burst = Array.from({ length: PER_CHANNEL }, (_, i) => sampleEvent('new_max_bid', `unpaced-${i}`));
     await Promise.all(burst.map((event) => worker.deliver(event)));
     await waitFor(() => postedDeliveryIds(bed.stub).length === burst.length, { label: 'the whole burst' });

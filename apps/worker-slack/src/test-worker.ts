@@ -21,6 +21,7 @@ import { alertsHandler } from './alerts-handler';
 import { parseSlackConfig } from './env';
 import { createSlackClient } from './slack/client';
 import { createPoster } from './slack/poster';
+import { channelSlotKey } from './slack/channel-slot';
 import { attemptMarkKey } from './slack/reconcile';
 import { webhookHandler } from './webhook-handler';
 
@@ -67,11 +68,20 @@ export async function interruptedAttempt(worker: TestWorker, stub: SlackStub, de
   if (postedTo) await postAsWorker(stub, postedTo, deliveryId);
 }
 
+/** Someone else's message has just taken the channel's slot, and it is full: the next message waits a slot. */
+export async function fillChannelSlot(worker: TestWorker, channel: string): Promise<void> {
+  const key = channelSlotKey(worker.prefix, channel);
+  await worker.redis.hset(key, { at: Date.now(), deliveries: 1_000, blocks: 1_000 });
+  await worker.redis.pexpire(key, 60_000);
+}
+
 export interface TestWorker {
   /** Puts an event on the real `slack` queue, as the router does. */
   deliver(event: WebhookEvent): Promise<void>;
   /** Puts events on the `slack` queue as one batch job, as the router routes an inbox batch. */
   deliverBatch(events: WebhookEvent[], batchId: string): Promise<void>;
+  /** How often a slack delivery was put back to wait (for its channel's slot), from the consumer's metrics. */
+  deferrals(): Promise<number>;
   /** The worker's queue prefix and a connection to its Redis, for the keys it keeps beside the queues. */
   prefix: string;
   redis: Redis;
@@ -122,6 +132,10 @@ export async function startTestWorker(options: TestWorkerOptions & { prefix: str
     },
     async deliverBatch(events, batchId) {
       await slackQueue.add(INBOX_BATCH, { events }, jobOptions(catalog.slack, batchId));
+    },
+    async deferrals() {
+      const { values } = await consumers[0]!.metrics.jobs.get();
+      return values.filter((v) => v.labels.outcome === 'deferred').reduce((sum, v) => sum + v.value, 0);
     },
     prefix,
     redis: connection,

@@ -121,6 +121,18 @@ describe('createBatcher', () => {
       expect(await lingers(6)).toBe(true);
     });
 
+    it('with backOffUnpaidLingers false, lingers every time, whatever the lingers gathered', async () => {
+      const { writes, batcher } = recordingBatcher({ maxBatch: 256, lingerMs: LINGER_MS, backOffUnpaidLingers: false });
+      for (let item = 1; item <= 5; item += 1) {
+        const done = batcher.push(item);
+        await pass(1);
+        expect(writes.some((batch) => batch.includes(item))).toBe(false);
+        await pass(LINGER_MS);
+        await done;
+      }
+      expect(writes).toEqual([[1], [2], [3], [4], [5]]);
+    });
+
     it('stops lingering when the items of a few senders all arrive at its start, and lingers on when one comes late', async () => {
       const { writes, batcher } = lingeringBatcher();
       for (const round of [0, 1]) {

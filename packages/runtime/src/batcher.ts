@@ -26,6 +26,11 @@ export interface BatcherOptions<In, Out> {
    * only gathers the thin batches of moderate rates, so that it adds no wait where it saves nothing.
    */
   lingerBelow?: number;
+  /**
+   * Whether lingers that do not pay are backed off (lingerBackoff; default true). Off for callers whose items come
+   * from work already queued, not from senders that wait for each answer: there a linger costs nobody anything.
+   */
+  backOffUnpaidLingers?: boolean;
   /** Every item of a batch is refused with BatchTimeoutError when the write takes longer than this; unset = no limit. */
   timeoutMs?: number;
   /**
@@ -79,6 +84,8 @@ function lingerBackoff(lingerMs: number) {
   };
 }
 
+const alwaysLinger: ReturnType<typeof lingerBackoff> = { lingersNow: () => true, recordLinger() {} };
+
 /**
  * Collects the items pushed during one event-loop turn or `lingerMs` (up to maxBatch) and writes them together: many callers then
  * share one round trip (or one transaction), and each is answered only after its batch was written.
@@ -92,7 +99,7 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): Batche
   /** Items were left pending because maxInFlight batches were in flight: they go as soon as one finishes. */
   let heldBack = false;
   const inFlight = new Set<Promise<void>>();
-  const backoff = lingerBackoff(lingerMs);
+  const backoff = options.backOffUnpaidLingers === false ? alwaysLinger : lingerBackoff(lingerMs);
   /** When the pending batch started lingering (undefined: it does not linger), and when its last item came. */
   let lingerStartedAt: number | undefined;
   let lastPushAt = 0;

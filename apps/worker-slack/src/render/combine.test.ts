@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
-import { combineMessages, messageRuns } from './combine';
+import { blockTextLength, combineMessages, messageRuns } from './combine';
 import { limits } from './limits';
 import type { SlackMessage } from './message';
 
@@ -43,6 +43,23 @@ describe('splitting deliveries into messages', () => {
     // 8 + (1 + 8) × 4 = 44 blocks; a sixth would make 53.
     expect(runs.map((run) => run.length)).toEqual([5, 5]);
     for (const run of runs) expect(combineMessages(run).blocks.length).toBeLessThanOrEqual(limits.blocks);
+  });
+
+  it('keeps the block text of a shared message within the budget Slack accepts', () => {
+    const long = (name: string): SlackMessage => ({ text: name, blocks: [section('x'.repeat(3_000)), section(name)] });
+    const runs = messageRuns(['a', 'b', 'c', 'd'].map(long), identity, 10);
+    expect(runs.map((run) => run.length)).toEqual([2, 2]);
+    for (const run of runs) expect(blockTextLength(combineMessages(run).blocks)).toBeLessThanOrEqual(limits.sharedMessageText);
+  });
+
+  it('counts the text of headers, sections, fields and context lines', () => {
+    const blocks: KnownBlock[] = [
+      { type: 'header', text: { type: 'plain_text', text: 'abc' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'de' }, fields: [{ type: 'mrkdwn', text: 'fgh' }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'ij' }] },
+      { type: 'divider' },
+    ];
+    expect(blockTextLength(blocks)).toBe(10);
   });
 
   it('sends a message that alone fills 50 blocks by itself', () => {

@@ -13,9 +13,22 @@ export function combineMessages(messages: readonly SlackMessage[]): SlackMessage
   };
 }
 
+/** The characters of text a message's blocks hold (headers, sections and their fields, context lines). */
+export function blockTextLength(blocks: readonly KnownBlock[]): number {
+  let length = 0;
+  for (const block of blocks) {
+    const { text, fields, elements } = block as { text?: { text: string }; fields?: { text: string }[]; elements?: unknown[] };
+    length += text?.text.length ?? 0;
+    for (const field of fields ?? []) length += field.text.length;
+    for (const element of elements ?? []) length += (element as { text?: string }).text?.length ?? 0;
+  }
+  return length;
+}
+
 /**
  * Splits items, in order, into runs that fit one message each: at most `maxPerMessage` items and, with the
- * dividers between them, at most Slack's 50 blocks. An item always fits alone (a message is capped at 50 blocks).
+ * dividers between them, at most Slack's 50 blocks and `limits.sharedMessageText` characters of block text. An
+ * item always fits alone (its own message stays within Slack's limits).
  */
 export function messageRuns<T>(
   items: readonly T[],
@@ -25,14 +38,20 @@ export function messageRuns<T>(
   const runs: T[][] = [];
   let run: T[] = [];
   let blocks = 0;
+  let text = 0;
   for (const item of items) {
-    const size = messageOf(item).blocks.length;
-    if (run.length > 0 && (run.length >= maxPerMessage || blocks + 1 + size > limits.blocks)) {
+    const message = messageOf(item);
+    const size = message.blocks.length;
+    const length = blockTextLength(message.blocks);
+    const full = run.length >= maxPerMessage || blocks + 1 + size > limits.blocks || text + length > limits.sharedMessageText;
+    if (run.length > 0 && full) {
       runs.push(run);
       run = [];
       blocks = 0;
+      text = 0;
     }
     blocks += (run.length > 0 ? 1 : 0) + size;
+    text += length;
     run.push(item);
   }
   if (run.length > 0) runs.push(run);

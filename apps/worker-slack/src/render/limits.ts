@@ -8,6 +8,12 @@ export const limits = {
   contextElements: 10,
   /** chat.postMessage truncates `text` past 40,000; notifications show far less, so we stay short. */
   fallbackText: 4_000,
+  /**
+   * The text of all blocks of a message that deliveries share. Slack refuses a message with `msg_blocks_too_long`
+   * somewhere past 11,000 characters of block text (undocumented; slackapi/bolt-js #2509, #2867); one delivery's
+   * message is bounded by the per-block limits alone, as before messages were shared.
+   */
+  sharedMessageText: 8_000,
 } as const;
 
 function cutAt(text: string, end: number): string {

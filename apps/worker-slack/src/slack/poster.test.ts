@@ -43,13 +43,15 @@ describe('the poster', () => {
     expect(stub.posted().map(deliveryIdsOf)).toEqual([['early', 'late']]);
   });
 
-  it('rejects each delivery of a refused message with the refusal', async () => {
-    stub.fail({ error: 'channel_not_found' });
+  it('sends a refused shared message again one delivery at a time: only a delivery refused alone is refused', async () => {
+    // The shared message, then the first delivery alone, are refused (as Slack refuses one bad delivery's blocks).
+    stub.fail({ error: 'invalid_blocks' }, { times: 2 });
     const poster = createPoster(createSlackClient(stub.token, stub.url), { channelIntervalMs: 0, deliveriesPerMessage: 10 });
-    const posts = ['a', 'b'].map((id) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id)));
-    const outcomes = await Promise.allSettled(posts);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect(outcomes.map((o) => (o as PromiseRejectedResult).reason.reason)).toEqual(['channel_not_found', 'channel_not_found']);
-    expect(stub.calls).toHaveLength(1);
+    const posts = ['bad', 'good'].map((id) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id)));
+    const [bad, good] = await Promise.allSettled(posts);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { reason: 'invalid_blocks' } });
+    expect(good).toMatchObject({ status: 'fulfilled' });
+    expect(stub.calls.map((call) => call.outcome)).toEqual(['invalid_blocks', 'invalid_blocks', 'ok']);
+    expect(stub.posted().map(deliveryIdsOf)).toEqual([['good']]);
   });
 });

@@ -28,19 +28,35 @@ interface Delivery {
 /** How one delivery's post ended: undefined when it is in the channel (posted now, or found posted earlier). */
 type Outcome = Error | undefined;
 
-// Deliveries that reach the poster a few milliseconds apart (the jobs that a channel's freed slot lets through)
-// still share a message; a linger that gathers nobody is backed off by the batcher.
+// Deliveries that reach the poster within this time of the first (the jobs that a channel's freed slot lets
+// through, one batch job after another) still share a message.
 const GATHER_MS = 20;
 
 const asError = (caught: unknown): Error => (caught instanceof Error ? caught : new Error(String(caught)));
 
+/** The deliveries of one channel, each delivery id once (a batch re-run and its retry may meet here). */
+function byChannel(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
+  const channels = new Map<string, Delivery[]>();
+  const seen = new Set<string>();
+  for (const delivery of deliveries) {
+    const key = `${delivery.channel}\n${delivery.ctx.deliveryId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const list = channels.get(delivery.channel);
+    if (list) list.push(delivery);
+    else channels.set(delivery.channel, [delivery]);
+  }
+  return channels;
+}
+
 /**
  * Posts what the worker hands over together (the events of a batch job run side by side, and deliveries a few
- * milliseconds apart) as one message per channel and run of up to `deliveriesPerMessage`, within Slack's 50
- * blocks. Slack takes about one message per second per channel, so a burst posted this way gets through several
- * times faster, at one HTTP call per message. Each delivery still succeeds or fails on its own: the message's
- * error is each of its deliveries' error, and the kit retries or dead-letters each one. In dry-run it logs what it
- * would post. Shared by both consumers, so webhook messages and dead-letter alerts are paced and reconciled alike.
+ * milliseconds apart) as one message per channel and run of up to `deliveriesPerMessage`, within Slack's limits.
+ * Slack takes about one message per second per channel, so a burst posted this way gets through several times
+ * faster, at one HTTP call per message. Each delivery still succeeds or fails on its own: a message's failure is
+ * each of its deliveries' failure, and the kit retries, defers or dead-letters each one; a refused shared message
+ * is sent again delivery by delivery, so that only a delivery Slack refuses alone is refused. In dry-run it logs
+ * what it would post. Shared by both consumers, so webhook messages and dead-letter alerts are paced alike.
  */
 export function createPoster(client: WebClient, options: PosterOptions): Poster {
   const reconciler = createReconciler(client);
@@ -69,39 +85,49 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     return undefined;
   }
 
+  /** One delivery's outcome each: a refused shared message is tried again one delivery at a time. */
+  async function sendEach(channel: string, deliveries: Delivery[]): Promise<Outcome[]> {
+    const outcome = await send(channel, deliveries);
+    if (!(outcome instanceof PermanentError) || deliveries.length === 1) return deliveries.map(() => outcome);
+    const each: Outcome[] = [];
+    for (const delivery of deliveries) each.push(await send(channel, [delivery]));
+    return each;
+  }
+
   /** One message's worth of deliveries for one channel. */
   async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
     // The slot comes first: a delivery put back for it has not attempted anything worth reconciling.
-    await claimChannelSlot(run[0]!.ctx, channel, options.channelIntervalMs);
-    const found = await Promise.all(run.map(({ ctx }) => reconciler.alreadyPosted(channel, ctx).catch(asError)));
+    await claimChannelSlot({
+      channel,
+      members: run.map((delivery) => delivery.ctx),
+      blocks: combineMessages(run.map((delivery) => delivery.message)).blocks.length,
+      intervalMs: options.channelIntervalMs,
+      deliveriesPerMessage: options.deliveriesPerMessage,
+    });
+    const found = await reconciler.alreadyPosted(channel, run.map((delivery) => delivery.ctx));
     const toPost = run.filter((_delivery, index) => found[index] === false);
-    const sent = toPost.length > 0 ? await send(channel, toPost) : undefined;
+    const sent = toPost.length > 0 ? await sendEach(channel, toPost) : [];
     return run.map((delivery, index) => {
       const earlier = found[index]!;
       if (earlier instanceof Error) return earlier;
       if (earlier) delivery.ctx.log.info({ channel }, 'already posted; reconciled');
-      return earlier ? undefined : sent;
+      return earlier ? undefined : sent[toPost.indexOf(delivery)];
     });
   }
 
+  /** Channels side by side; one channel's messages one after another, so they show in the order they came. */
   async function postTogether(deliveries: Delivery[]): Promise<Outcome[]> {
-    const byChannel = new Map<string, Delivery[]>();
-    for (const delivery of deliveries) {
-      const list = byChannel.get(delivery.channel);
-      if (list) list.push(delivery);
-      else byChannel.set(delivery.channel, [delivery]);
-    }
-    const outcomes = new Map<Delivery, Outcome>();
-    const runs = [...byChannel].flatMap(([channel, list]) =>
-      messageRuns(list, (delivery) => delivery.message, options.deliveriesPerMessage).map((run) => ({ channel, run })),
-    );
+    const outcomes = new Map<string, Outcome>();
+    const outcomeKey = (delivery: Delivery) => `${delivery.channel}\n${delivery.ctx.deliveryId}`;
     await Promise.all(
-      runs.map(async ({ channel, run }) => {
-        const ended = await postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)));
-        run.forEach((delivery, index) => outcomes.set(delivery, ended[index]));
+      [...byChannel(deliveries)].map(async ([channel, list]) => {
+        for (const run of messageRuns(list, (delivery) => delivery.message, options.deliveriesPerMessage)) {
+          const ended = await postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)));
+          run.forEach((delivery, index) => outcomes.set(outcomeKey(delivery), ended[index]));
+        }
       }),
     );
-    return deliveries.map((delivery) => outcomes.get(delivery));
+    return deliveries.map((delivery) => outcomes.get(outcomeKey(delivery)));
   }
 
   const batcher = createBatcher<Delivery, Outcome>({
@@ -109,6 +135,7 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     maxBatch: 1_000,
     lingerMs: GATHER_MS,
     lingerBelow: options.deliveriesPerMessage,
+    backOffUnpaidLingers: false,
   });
 
   return {

@@ -48,6 +48,19 @@ describe('reconciling an interrupted post', () => {
     expect(historyCalls()).toHaveLength(1);
   });
 
+  it('reads the history once for the deliveries of a message that were all tried before', async () => {
+    const worker = await bed.start();
+    for (const id of ['dlv-r1', 'dlv-r2', 'dlv-r3']) await interruptedAttempt(worker, bed.stub, id);
+    await postAsWorker(bed.stub, 'C-default', 'dlv-r2');
+    const history = historyCalls().length;
+
+    await worker.deliverBatch(['dlv-r1', 'dlv-r2', 'dlv-r3'].map((id) => sampleEvent('new_max_bid', id)), 'batch-r');
+    await waitFor(async () => (await worker.slackQueue.getJob('batch-r'))?.finishedOn, { label: 'batch done' });
+    expect(historyCalls().length - history).toBe(1);
+    expect(['dlv-r1', 'dlv-r2', 'dlv-r3'].map((id) => postsOf(id).length)).toEqual([1, 1, 1]);
+    expect(deliveryIdsOf(bed.stub.posted().at(-1)!)).toEqual(['dlv-r1', 'dlv-r3']);
+  });
+
   it('posts exactly once when the earlier attempt left a mark but no message', async () => {
     const worker = await bed.start();
     await interruptedAttempt(worker, bed.stub, 'dlv-unsent');
@@ -80,9 +93,10 @@ describe('reconciling an interrupted post', () => {
     await interruptedAttempt(worker, bed.stub, 'dlv-blind-1');
     await interruptedAttempt(worker, bed.stub, 'dlv-blind-2');
 
+    // One after the other, so that each reads the history (deliveries handled together read it once).
     await worker.deliver(sampleEvent('new_payout_request', 'dlv-blind-1'));
-    await worker.deliver(sampleEvent('new_payout_request', 'dlv-blind-2'));
     expect(await handled(worker, 'dlv-blind-1')).toEqual({ completed: true, done: true });
+    await worker.deliver(sampleEvent('new_payout_request', 'dlv-blind-2'));
     expect(await handled(worker, 'dlv-blind-2')).toEqual({ completed: true, done: true });
     expect(postsOf('dlv-blind-1')).toHaveLength(1);
     expect(postsOf('dlv-blind-2')).toHaveLength(1);

@@ -33,8 +33,19 @@ async function recordAttempt(ctx: JobContext): Promise<number | undefined> {
   return Number.isFinite(earlier) ? earlier : 0;
 }
 
-/** Pages through the channel's messages since `oldestMs`, newest first, looking for this delivery's post. */
-async function historyHolds(client: WebClient, channel: string, oldestMs: number, ctx: JobContext): Promise<boolean> {
+/**
+ * Pages through the channel's messages since `oldestMs`, newest first, and answers which of `deliveryIds` a
+ * message there names; it stops once it found them all.
+ */
+async function postedAmong(
+  client: WebClient,
+  channel: string,
+  oldestMs: number,
+  deliveryIds: readonly string[],
+  log: JobContext['log'],
+): Promise<Set<string>> {
+  const wanted = new Set(deliveryIds);
+  const found = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page += 1) {
     const answer = await client.conversations.history({
@@ -44,46 +55,66 @@ async function historyHolds(client: WebClient, channel: string, oldestMs: number
       limit: PAGE_SIZE,
       cursor,
     });
-    if (answer.messages?.some((message) => slackDeliveryIds(message.metadata).includes(ctx.deliveryId))) return true;
+    for (const message of answer.messages ?? []) {
+      for (const id of slackDeliveryIds(message.metadata)) if (wanted.has(id)) found.add(id);
+    }
     cursor = answer.response_metadata?.next_cursor;
-    if (!answer.has_more || !cursor) return false;
+    if (found.size === wanted.size || !answer.has_more || !cursor) return found;
   }
-  ctx.log.warn({ channel, messages: MAX_PAGES * PAGE_SIZE }, 'earlier post not found within the searched history; posting');
-  return false;
+  log.warn({ channel, messages: MAX_PAGES * PAGE_SIZE }, 'earlier post not found within the searched history; posting');
+  return found;
 }
 
 export interface Reconciler {
   /**
-   * Records this attempt. When an earlier attempt of the same delivery may have posted (the worker died
-   * between Slack's answer and the done mark), answers whether the channel already holds that message.
+   * Records this attempt of each delivery of a message. For those whose earlier attempt may have posted (the
+   * worker died between Slack's answer and the done mark), reads the channel's history once and answers, for each
+   * delivery, whether the channel already holds it; a delivery whose mark could not be written gets that error.
    */
-  alreadyPosted(channel: string, ctx: JobContext): Promise<boolean>;
+  alreadyPosted(channel: string, deliveries: readonly JobContext[]): Promise<Array<boolean | Error>>;
   /** After a post whose outcome is unknown: keeps the attempt mark long enough for a replay to reconcile. */
   keepForReplay(ctx: JobContext): Promise<void>;
 }
 
+const asError = (caught: unknown): Error => (caught instanceof Error ? caught : new Error(String(caught)));
+
 export function createReconciler(client: WebClient): Reconciler {
   const warned = new Set<string>();
-  return {
-    async alreadyPosted(channel, ctx) {
-      const earlierMs = await recordAttempt(ctx);
-      if (earlierMs === undefined) return false;
-      try {
-        return await historyHolds(client, channel, earlierMs - CLOCK_MARGIN_MS, ctx);
-      } catch (error) {
-        const classified = classifySlackError(error);
-        if (!(classified instanceof PermanentError)) throw classified;
-        // Without read access the post still goes out (at least once); say so once, not on every retry.
-        if (!warned.has(classified.reason)) {
-          warned.add(classified.reason);
-          const needed = error instanceof WebAPIPlatformError ? (error.data as { needed?: unknown }).needed : undefined;
-          ctx.log.warn(
-            { channel, reason: classified.reason, needed },
-            'cannot read channel history to find an earlier post: grant channels:history (and groups:history for private channels) and invite the bot; posting, which may repeat a message after a crash',
-          );
-        }
-        return false;
+
+  /** Which of the deliveries the history holds; without read access, none (they are posted: at least once). */
+  async function readHistory(channel: string, oldestMs: number, retried: readonly JobContext[]): Promise<Set<string>> {
+    const log = retried[0]!.log;
+    try {
+      return await postedAmong(client, channel, oldestMs, retried.map((ctx) => ctx.deliveryId), log);
+    } catch (error) {
+      const classified = classifySlackError(error);
+      if (!(classified instanceof PermanentError)) throw classified;
+      // Without read access the post still goes out (at least once); say so once, not on every retry.
+      if (!warned.has(classified.reason)) {
+        warned.add(classified.reason);
+        const needed = error instanceof WebAPIPlatformError ? (error.data as { needed?: unknown }).needed : undefined;
+        log.warn(
+          { channel, reason: classified.reason, needed },
+          'cannot read channel history to find an earlier post: grant channels:history (and groups:history for private channels) and invite the bot; posting, which may repeat a message after a crash',
+        );
       }
+      return new Set();
+    }
+  }
+
+  return {
+    async alreadyPosted(channel, deliveries) {
+      const earlier = await Promise.all(deliveries.map((ctx) => recordAttempt(ctx).catch(asError)));
+      const retried = deliveries.filter((_ctx, index) => typeof earlier[index] === 'number');
+      if (retried.length === 0) return earlier.map((mark) => (mark instanceof Error ? mark : false));
+      const oldestMs = Math.min(...earlier.filter((mark): mark is number => typeof mark === 'number'));
+      const posted = await readHistory(channel, oldestMs - CLOCK_MARGIN_MS, retried).catch(asError);
+      return deliveries.map((ctx, index) => {
+        const mark = earlier[index];
+        if (mark instanceof Error) return mark;
+        if (mark === undefined) return false;
+        return posted instanceof Error ? posted : posted.has(ctx.deliveryId);
+      });
     },
     async keepForReplay(ctx) {
       await ctx.redis.expire(attemptMarkKey(ctx.prefix, ctx.deliveryId), UNCERTAIN_ATTEMPT_MARK_TTL_SECONDS);
