@@ -11,7 +11,7 @@ import { fixture } from '@herohooks/contracts/fixtures';
 import { createLogger, type Logger } from '@herohooks/runtime';
 import { startSlackStub, type SlackStub, type StubCall } from '@herohooks/testing/slack-stub';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
-import { openQueuePair, startConsumer, type QueuePair } from '@herohooks/worker-kit';
+import { openQueuePair, startConsumer, type JobContext, type QueuePair } from '@herohooks/worker-kit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -21,13 +21,46 @@ import { alertsHandler } from './alerts-handler';
 import { parseSlackConfig } from './env';
 import { createSlackClient } from './slack/client';
 import { createPoster } from './slack/poster';
-import { channelSlotKey } from './slack/channel-slot';
+import { channelScheduleKey } from './slack/channel-slot';
 import { attemptMarkKey } from './slack/reconcile';
 import { webhookHandler } from './webhook-handler';
 
 /** A webhook event as the ingress stores it, with a fixture payload unless one is given. */
 export function sampleEvent(type: WebhookType, deliveryId = `dlv-${type}`, payload: unknown = fixture(type)): WebhookEvent {
   return { deliveryId, type, receivedAt: '2025-03-21T12:00:00.000Z', payload: payload as WebhookEvent['payload'] };
+}
+
+/**
+ * A Redis connection and a queue prefix of its own per test, and the job context a handler would get on them:
+ * for testing the poster's parts without a worker.
+ */
+export function useRedisContext(label: string): {
+  contextOf(deliveryId: string): JobContext;
+  redis(): Redis;
+  prefix(): string;
+} {
+  let redis: Redis | undefined;
+  let prefix = '';
+  beforeEach(() => {
+    redis = new Redis(testRedisUrl());
+    prefix = uniquePrefix(label);
+  });
+  afterEach(async () => {
+    redis?.disconnect();
+    await dropPrefix(prefix);
+  });
+  return {
+    contextOf: (deliveryId) => ({
+      deliveryId,
+      attempt: 1,
+      log: createLogger(`${label}-test`, 'silent'),
+      dryRun: false,
+      redis: redis!,
+      prefix,
+    }),
+    redis: () => redis!,
+    prefix: () => prefix,
+  };
 }
 
 /** A logger that keeps every line it writes, parsed, for assertions. */
@@ -68,10 +101,11 @@ export async function interruptedAttempt(worker: TestWorker, stub: SlackStub, de
   if (postedTo) await postAsWorker(stub, postedTo, deliveryId);
 }
 
-/** Someone else's message has just taken the channel's slot, and it is full: the next message waits a slot. */
+/** Someone else's message has just gone out in the channel's slot: the next message waits a slot. */
 export async function fillChannelSlot(worker: TestWorker, channel: string): Promise<void> {
-  const key = channelSlotKey(worker.prefix, channel);
-  await worker.redis.hset(key, { at: Date.now(), deliveries: 1_000, blocks: 1_000 });
+  const key = channelScheduleKey(worker.prefix, channel);
+  const now = Date.now();
+  await worker.redis.hset(key, { at: now, deliveries: 1_000, blocks: 1_000, text: 1_000_000, posted: now });
   await worker.redis.pexpire(key, 60_000);
 }
 

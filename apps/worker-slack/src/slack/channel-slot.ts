@@ -5,12 +5,15 @@ import { limits } from '../render/limits';
 export const DEFAULT_CHANNEL_INTERVAL_MS = 1_000;
 /** A message that wakes this much before its booked slot (timers, clocks of other hosts) takes it anyway. */
 const EARLY_MS = 50;
-/** How long past its slot a booking is kept, for a worker that wakes late (busy, or restarted). */
+/** How long past its slot a booking is kept, so that a late worker finds it (and then books again). */
 const BOOKING_GRACE_MS = 60_000;
 
-/** The channel's last booked slot (`at`, ms in Redis time) and what it carries (`deliveries`, `blocks`). */
-export function channelSlotKey(prefix: string, channel: string): string {
-  return `${prefix}:slack:channel-slot:${channel}`;
+/**
+ * The channel's schedule: the last booked slot (`at`, ms in Redis time), what its message carries so far
+ * (`deliveries`, `blocks`, `text`), and the last slot a message went out in (`posted`).
+ */
+export function channelScheduleKey(prefix: string, channel: string): string {
+  return `${prefix}:slack:channel-schedule:${channel}`;
 }
 
 /** The slot a delivery waits for (ms, Redis time). */
@@ -18,60 +21,77 @@ export function bookedSlotKey(prefix: string, deliveryId: string): string {
   return `${prefix}:slack:booked-slot:${deliveryId}`;
 }
 
-// KEYS[1] the channel's slot; ARGV: interval, the slot the message already booked (0: none), EARLY_MS, its
-// deliveries, its blocks, deliveries per message, blocks per message. Returns {wait ms, slot}: wait 0 = post now.
-// Redis' own clock, so workers on hosts whose clocks differ agree.
+// KEYS[1] the channel's schedule, KEYS[2..] the bookings of the message's deliveries. ARGV: interval, EARLY_MS,
+// BOOKING_GRACE_MS, the message's deliveries, blocks and text, the most deliveries, blocks and text one message
+// holds. Returns {wait ms, slot}: wait 0 = post now. Redis' own clock, so workers whose clocks differ agree.
 const CLAIM = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local booked = tonumber(ARGV[2])
-if booked > 0 then
-  if booked <= now + tonumber(ARGV[3]) then return {0, booked} end
-  return {booked - now, booked}
+local interval, early, grace = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local booked = 0
+for i = 2, #KEYS do
+  local slot = tonumber(redis.call('GET', KEYS[i]))
+  if slot and (booked == 0 or slot < booked) then booked = slot end
 end
-local interval, deliveries, blocks = tonumber(ARGV[1]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local last = redis.call('HMGET', KEYS[1], 'at', 'deliveries', 'blocks')
-local at = tonumber(last[1]) or 0
-local fits = at > now and tonumber(last[2]) + deliveries <= tonumber(ARGV[6])
-if fits and tonumber(last[3]) + 1 + blocks <= tonumber(ARGV[7]) then
+local state = redis.call('HMGET', KEYS[1], 'at', 'deliveries', 'blocks', 'text', 'posted')
+local at, posted = tonumber(state[1]) or 0, tonumber(state[5]) or 0
+local function post(slot)
+  redis.call('HSET', KEYS[1], 'posted', slot)
+  for i = 2, #KEYS do redis.call('DEL', KEYS[i]) end
+  return {0, slot}
+end
+local function book(slot)
+  for i = 2, #KEYS do redis.call('SET', KEYS[i], slot, 'PX', slot - now + grace) end
+  return {slot - now, slot}
+end
+-- A booked slot that no message has used yet, and that is not more than an interval past: wait for it, or post.
+if booked > 0 and posted < booked and booked >= now - interval then
+  if booked > now + early then return {booked - now, booked} end
+  return post(booked)
+end
+local deliveries, blocks, text = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+if at > now + early and posted < at
+  and tonumber(state[2]) + deliveries <= tonumber(ARGV[7])
+  and tonumber(state[3]) + 1 + blocks <= tonumber(ARGV[8])
+  and tonumber(state[4]) + text <= tonumber(ARGV[9]) then
   redis.call('HINCRBY', KEYS[1], 'deliveries', deliveries)
   redis.call('HINCRBY', KEYS[1], 'blocks', 1 + blocks)
-  return {at - now, at}
+  redis.call('HINCRBY', KEYS[1], 'text', text)
+  return book(at)
 end
 local slot = math.max(now, at + interval)
-redis.call('HSET', KEYS[1], 'at', slot, 'deliveries', deliveries, 'blocks', blocks)
-redis.call('PEXPIRE', KEYS[1], slot + interval - now)
-return {slot - now, slot}`;
+redis.call('HSET', KEYS[1], 'at', slot, 'deliveries', deliveries, 'blocks', blocks, 'text', text)
+redis.call('PEXPIRE', KEYS[1], slot - now + 2 * interval)
+if slot == now then return post(slot) end
+return book(slot)`;
 
 export interface SlotRequest {
   channel: string;
-  /** The deliveries the message carries, and its size in blocks. */
+  /** The deliveries the message carries, and its size in blocks and characters of block text. */
   members: readonly JobContext[];
   blocks: number;
+  text: number;
   intervalMs: number;
   deliveriesPerMessage: number;
 }
 
 /**
- * Takes the channel's slot for one message, shared in Redis by every worker process. When the channel is busy,
- * the message joins the last booked slot if that one's message has room for it, or books the next one: first
- * come, first served. Its deliveries then wait (each as a job of its own, other channels flowing) exactly until
- * that slot, and post when they come back. So a backlog wakes once per delivery, where waiters that all retried
- * the next slot would wake every second, and a burst fills its messages. An interval of 0 turns the pace off.
+ * Takes the channel's slot for one message, shared in Redis by every worker process, in one script. When the
+ * channel is busy, the message joins the last booked slot if that slot's message has room for it, or books the next
+ * one: first come, first served. Its deliveries then wait (each as a job of its own, other channels flowing)
+ * exactly until that slot, and post when they come back, unless a message went out in that slot already (the
+ * deliveries of one slot may come back apart) or they come more than an interval late: then they book again. So at
+ * most one message goes out per slot, a backlog wakes about once per delivery (waiters that all retried the next
+ * slot would wake every second), and a burst fills its messages. An interval of 0 turns the pace off.
  */
-export async function claimChannelSlot({ channel, members, blocks, intervalMs, deliveriesPerMessage }: SlotRequest) {
+export async function claimChannelSlot(request: SlotRequest): Promise<void> {
+  const { channel, members, intervalMs } = request;
   if (intervalMs === 0) return;
   const { redis, prefix } = members[0]!;
-  const bookingKeys = members.map((ctx) => bookedSlotKey(prefix, ctx.deliveryId));
-  const bookings = (await redis.mget(bookingKeys)).map(Number).filter((slot) => slot > 0);
-  const booked = bookings.length > 0 ? Math.min(...bookings) : 0;
-  const key = channelSlotKey(prefix, channel);
-  const args = [intervalMs, booked, EARLY_MS, members.length, blocks, deliveriesPerMessage, limits.blocks];
-  const [waitMs, slot] = (await redis.eval(CLAIM, 1, key, ...args)) as [number, number];
-  if (waitMs === 0) {
-    if (bookings.length > 0) await redis.del(bookingKeys);
-    return;
-  }
-  await Promise.all(bookingKeys.map((bookingKey) => redis.set(bookingKey, String(slot), 'PX', waitMs + BOOKING_GRACE_MS)));
-  throw new DeferError('channel slot booked', waitMs);
+  const keys = [channelScheduleKey(prefix, channel), ...members.map((ctx) => bookedSlotKey(prefix, ctx.deliveryId))];
+  const message = [members.length, request.blocks, request.text];
+  const most = [request.deliveriesPerMessage, limits.blocks, limits.sharedMessageText];
+  const args = [intervalMs, EARLY_MS, BOOKING_GRACE_MS, ...message, ...most];
+  const [waitMs] = (await redis.eval(CLAIM, keys.length, ...keys, ...args)) as [number, number];
+  if (waitMs > 0) throw new DeferError('channel slot booked', waitMs);
 }

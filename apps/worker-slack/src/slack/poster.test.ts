@@ -1,36 +1,18 @@
-import { createLogger } from '@herohooks/runtime';
-import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
 import { startSlackStub, type SlackStub } from '@herohooks/testing/slack-stub';
-import type { JobContext } from '@herohooks/worker-kit';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderEvent } from '../render/render';
-import { deliveryIdsOf, sampleEvent } from '../test-worker';
+import { deliveryIdsOf, sampleEvent, useRedisContext } from '../test-worker';
 import { createSlackClient } from './client';
 import { createPoster } from './poster';
 
 let stub: SlackStub;
-let redis: Redis;
-let prefix: string;
+const { contextOf } = useRedisContext('slack-poster');
 
 beforeEach(async () => {
   stub = await startSlackStub();
-  redis = new Redis(testRedisUrl());
-  prefix = uniquePrefix('slack-poster');
 });
 afterEach(async () => {
   await stub.close();
-  redis.disconnect();
-  await dropPrefix(prefix);
-});
-
-const contextOf = (deliveryId: string): JobContext => ({
-  deliveryId,
-  attempt: 1,
-  log: createLogger('poster-test', 'silent'),
-  dryRun: false,
-  redis,
-  prefix,
 });
 
 describe('the poster', () => {
@@ -53,5 +35,17 @@ describe('the poster', () => {
     expect(good).toMatchObject({ status: 'fulfilled' });
     expect(stub.calls.map((call) => call.outcome)).toEqual(['invalid_blocks', 'invalid_blocks', 'ok']);
     expect(stub.posted().map(deliveryIdsOf)).toEqual([['good']]);
+  });
+
+  it('does not send a message refused for its channel again one by one: every delivery takes the refusal', async () => {
+    stub.fail({ error: 'channel_not_found' }, { times: Number.POSITIVE_INFINITY });
+    const poster = createPoster(createSlackClient(stub.token, stub.url), { channelIntervalMs: 0, deliveriesPerMessage: 10 });
+    const posts = ['a', 'b'].map((id) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id)));
+    const outcomes = await Promise.allSettled(posts);
+    expect(outcomes).toMatchObject([
+      { status: 'rejected', reason: { reason: 'channel_not_found' } },
+      { status: 'rejected', reason: { reason: 'channel_not_found' } },
+    ]);
+    expect(stub.calls).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@ import { slackDeliveryMetadata } from '@herohooks/contracts';
 import { createBatcher } from '@herohooks/runtime';
 import { PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
 import type { WebClient } from '@slack/web-api';
-import { combineMessages, messageRuns } from '../render/combine';
+import { blockTextLength, combineMessages, messageRuns } from '../render/combine';
 import type { SlackMessage } from '../render/render';
 import { claimChannelSlot } from './channel-slot';
 import { classifySlackError } from './classify';
@@ -31,6 +31,17 @@ type Outcome = Error | undefined;
 // Deliveries that reach the poster within this time of the first (the jobs that a channel's freed slot lets
 // through, one batch job after another) still share a message.
 const GATHER_MS = 20;
+
+/** Slack's refusals of what a message holds (one delivery's blocks, or their sum), not of the channel or token. */
+const contentRefusals = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'invalid_metadata_format',
+  'invalid_metadata_schema',
+  'metadata_too_large',
+]);
 
 const asError = (caught: unknown): Error => (caught instanceof Error ? caught : new Error(String(caught)));
 
@@ -85,22 +96,32 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     return undefined;
   }
 
-  /** One delivery's outcome each: a refused shared message is tried again one delivery at a time. */
+  /**
+   * One delivery's outcome each. A shared message refused for what it holds is sent again one delivery at a time,
+   * at once (a rare burst past the pace), so that only a delivery Slack refuses alone is refused; after the first
+   * of those sends that fails for another reason, the rest take that failure and are retried alone.
+   */
   async function sendEach(channel: string, deliveries: Delivery[]): Promise<Outcome[]> {
     const outcome = await send(channel, deliveries);
-    if (!(outcome instanceof PermanentError) || deliveries.length === 1) return deliveries.map(() => outcome);
+    const refusedForContent = outcome instanceof PermanentError && contentRefusals.has(outcome.reason);
+    if (!refusedForContent || deliveries.length === 1) return deliveries.map(() => outcome);
     const each: Outcome[] = [];
-    for (const delivery of deliveries) each.push(await send(channel, [delivery]));
+    for (const delivery of deliveries) {
+      const failed = each.find((earlier) => earlier !== undefined && !(earlier instanceof PermanentError));
+      each.push(failed ?? (await send(channel, [delivery])));
+    }
     return each;
   }
 
   /** One message's worth of deliveries for one channel. */
   async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
     // The slot comes first: a delivery put back for it has not attempted anything worth reconciling.
+    const { blocks } = combineMessages(run.map((delivery) => delivery.message));
     await claimChannelSlot({
       channel,
       members: run.map((delivery) => delivery.ctx),
-      blocks: combineMessages(run.map((delivery) => delivery.message)).blocks.length,
+      blocks: blocks.length,
+      text: blockTextLength(blocks),
       intervalMs: options.channelIntervalMs,
       deliveriesPerMessage: options.deliveriesPerMessage,
     });
