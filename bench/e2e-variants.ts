@@ -56,11 +56,12 @@ for (let round = 0; round < rounds; round++) {
   for (const name of order) {
     const { phase, luaPerDelivery, luaUsPerDelivery } = await runVariant(variants[name]!);
     results.get(name)!.push(phase.ledger.p99);
-    const cpuMs = pipelineCpuMsPerDelivery(phase).total;
+    const cpu = pipelineCpuMsPerDelivery(phase);
+    const perProcess = Object.entries(cpu.processes).map(([process, ms]) => `${process} ${ms}`).join(', ');
     process.stdout.write(
       `round ${round + 1} ${name}: ledger p50/p99 ${p(phase.ledger)} ms, slack ${p(phase.slack)}, email ${p(phase.email)}; ` +
         `backlog ${phase.deliveryBacklog.slopePerS} deliveries/s (${perSink(phase.deliveryBacklog)}), ` +
-        `drained ${phase.drainS ?? 'no'} s; CPU ${cpuMs} ms/delivery ` +
+        `drained ${phase.drainS ?? 'no'} s; CPU ${cpu.total} ms/delivery (${perProcess}) ` +
         `without sender and stubs (machine ${phase.cpu.machine} cores busy); Lua ${luaPerDelivery.toFixed(2)} calls, ${Math.round(luaUsPerDelivery)} µs per delivery\n`,
     );
   }

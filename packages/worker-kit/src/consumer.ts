@@ -27,6 +27,9 @@ function firstRetryDelay(backoff: Job['opts']['backoff']): number {
   return Math.round(delay * (1 - (backoff?.jitter ?? 0) * Math.random()));
 }
 
+/** The bare job an event of a batch continues as, when it has to be retried, deferred or wait out a rate limit. */
+const continuedJobId = (batchId: string, deliveryId: string) => `${batchId}-${deliveryId}`;
+
 export class ShutdownDeadlineError extends Error {
   override readonly name = 'ShutdownDeadlineError';
 
@@ -151,7 +154,7 @@ export async function startConsumer<Data>(
       alone.map(({ item, delay }) => {
         // The batch's own retry policy (the catalog's, as the router wrote it).
         const { attempts, backoff } = job.opts;
-        const opts = { ...jobOptions(definition, `${job.id!}-${item.id}`), attempts, backoff, delay };
+        const opts = { ...jobOptions(definition, continuedJobId(job.id!, item.id)), attempts, backoff, delay };
         return { name: item.name, data: item.data, opts };
       }),
     );
@@ -203,17 +206,20 @@ export async function startConsumer<Data>(
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
   // here; one the processor already dead-lettered has its letter, which is left as it is.
-  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done.
+  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done and
+  // those that continue as bare jobs of their own (an earlier run of the batch handed them on before it stalled).
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
-    const { items } = jobItems(job, definition.batched);
+    const { items, batch } = jobItems(job, definition.batched);
+    const continues = async (item: JobItem) =>
+      batch && (await queues.source.getJob(continuedJobId(job.id!, item.id))) !== undefined;
     const ids = items.map((item) => item.id);
     const done = handler.idempotency === 'done-mark' ? doneMarks.doneAmong(ids) : Promise.resolve(new Set<string>());
     void done
       .then((marked) =>
         Promise.all(
           items.map(async (item) => {
-            if (marked.has(item.id) || (await queues.deadLetters.getJob(item.id))) return;
+            if (marked.has(item.id) || (await queues.deadLetters.getJob(item.id)) || (await continues(item))) return;
             await deadLetter(item, err, job.attemptsMade);
           }),
         ),
