@@ -1,5 +1,6 @@
 import { DeferError } from '@herohooks/worker-kit';
 import { describe, expect, it } from 'vitest';
+import type { SlackMessage } from '../render/message';
 import { useRedisContext } from '../test-worker';
 import { bookedSlotKey, channelScheduleKey, claimChannelSlot } from './channel-slot';
 
@@ -7,8 +8,15 @@ const INTERVAL_MS = 300;
 const { contextOf, redis, prefix } = useRedisContext('slack-slot');
 
 /** How long the message of these deliveries has to wait (0: it may post now). */
-async function claim(ids: string[], size = { blocks: 5, text: 100 }): Promise<number> {
-  const request = { channel: 'C-1', members: ids.map(contextOf), ...size, intervalMs: INTERVAL_MS, deliveriesPerMessage: 2 };
+/** A delivery's message of a few short blocks. */
+const messageOf = (id: string): SlackMessage => ({
+  text: id,
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `about ${id}` } }],
+});
+
+async function claim(ids: string[]): Promise<number> {
+  const members = ids.map(contextOf);
+  const request = { channel: 'C-1', members, messages: ids.map(messageOf), intervalMs: INTERVAL_MS, deliveriesPerMessage: 2 };
   try {
     await claimChannelSlot(request);
     return 0;

@@ -1,5 +1,8 @@
 import { DeferError, type JobContext } from '@herohooks/worker-kit';
+import type { Redis } from 'ioredis';
+import { blockTextLength, combineMessages } from '../render/combine';
 import { limits } from '../render/limits';
+import type { SlackMessage } from '../render/message';
 
 /** Slack allows about one message per second per channel (SLACK_CHANNEL_INTERVAL_MS). */
 export const DEFAULT_CHANNEL_INTERVAL_MS = 1_000;
@@ -67,12 +70,24 @@ return book(slot)`;
 
 export interface SlotRequest {
   channel: string;
-  /** The deliveries the message carries, and its size in blocks and characters of block text. */
+  /** The deliveries the message carries, and their own messages (what it will hold). */
   members: readonly JobContext[];
-  blocks: number;
-  text: number;
+  messages: readonly SlackMessage[];
   intervalMs: number;
   deliveriesPerMessage: number;
+}
+
+type ClaimScript = (numberOfKeys: number, ...keysAndArgs: Array<string | number>) => Promise<[number, number]>;
+const withScript = new WeakSet<Redis>();
+
+/** The claim script on this connection, loaded once and then called by its SHA (ioredis' defineCommand). */
+function claimScript(redis: Redis): ClaimScript {
+  if (!withScript.has(redis)) {
+    redis.defineCommand('herohooksClaimSlackSlot', { lua: CLAIM });
+    withScript.add(redis);
+  }
+  const commands = redis as unknown as { herohooksClaimSlackSlot: ClaimScript };
+  return commands.herohooksClaimSlackSlot.bind(redis);
 }
 
 /**
@@ -89,9 +104,10 @@ export async function claimChannelSlot(request: SlotRequest): Promise<void> {
   if (intervalMs === 0) return;
   const { redis, prefix } = members[0]!;
   const keys = [channelScheduleKey(prefix, channel), ...members.map((ctx) => bookedSlotKey(prefix, ctx.deliveryId))];
-  const message = [members.length, request.blocks, request.text];
+  const { blocks } = combineMessages(request.messages);
+  const message = [members.length, blocks.length, blockTextLength(blocks)];
   const most = [request.deliveriesPerMessage, limits.blocks, limits.sharedMessageText];
   const args = [intervalMs, EARLY_MS, BOOKING_GRACE_MS, ...message, ...most];
-  const [waitMs] = (await redis.eval(CLAIM, keys.length, ...keys, ...args)) as [number, number];
+  const [waitMs] = await claimScript(redis)(keys.length, ...keys, ...args);
   if (waitMs > 0) throw new DeferError('channel slot booked', waitMs);
 }

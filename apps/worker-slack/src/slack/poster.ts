@@ -2,7 +2,7 @@ import { slackDeliveryMetadata } from '@herohooks/contracts';
 import { createBatcher } from '@herohooks/runtime';
 import { PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
 import type { WebClient } from '@slack/web-api';
-import { blockTextLength, combineMessages, messageRuns } from '../render/combine';
+import { combineMessages, messageRuns } from '../render/combine';
 import type { SlackMessage } from '../render/render';
 import { claimChannelSlot } from './channel-slot';
 import { classifySlackError } from './classify';
@@ -116,12 +116,10 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
   /** One message's worth of deliveries for one channel. */
   async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
     // The slot comes first: a delivery put back for it has not attempted anything worth reconciling.
-    const { blocks } = combineMessages(run.map((delivery) => delivery.message));
     await claimChannelSlot({
       channel,
       members: run.map((delivery) => delivery.ctx),
-      blocks: blocks.length,
-      text: blockTextLength(blocks),
+      messages: run.map((delivery) => delivery.message),
       intervalMs: options.channelIntervalMs,
       deliveriesPerMessage: options.deliveriesPerMessage,
     });
