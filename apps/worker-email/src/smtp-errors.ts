@@ -1,4 +1,4 @@
-import { PermanentError } from '@herohooks/worker-kit';
+import { asError, PermanentError } from '@herohooks/worker-kit';
 import { oneLine } from './render/safe';
 
 /** A failed SMTP exchange that may succeed later (4xx reply, connection refused or dropped, timeout). */
@@ -37,7 +37,7 @@ export function classifySmtpError(error: unknown): Error {
   const code = typeof fields.code === 'string' ? fields.code : undefined;
   const responseCode = typeof fields.responseCode === 'number' ? fields.responseCode : undefined;
   const command = typeof fields.command === 'string' ? fields.command : undefined;
-  if (code === undefined && responseCode === undefined) return error instanceof Error ? error : new Error(String(error));
+  if (code === undefined && responseCode === undefined) return asError(error);
   const response = typeof fields.response === 'string' ? fields.response : undefined;
   const message = `SMTP ${command ?? 'connection'} failed (${responseCode ?? code})${response ? `: ${oneLine(response)}` : ''}`;
   if (responseCode !== undefined && isPermanentReply(responseCode) && command && MESSAGE_COMMANDS.has(command)) {

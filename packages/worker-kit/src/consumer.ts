@@ -5,7 +5,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import { Redis } from 'ioredis';
 import { deadLetterJobOptions, deadLetterOf, openQueuePair, type DeadLetter } from './dead-letter';
 import { DEFAULT_DONE_MARK_TTL_SECONDS, DoneMarks } from './done-marks';
-import { DeferError, PermanentError, RateLimitError } from './errors';
+import { asError, DeferError, PermanentError, RateLimitError } from './errors';
 import { jobItems, type ItemOutcome, type JobItem } from './job-items';
 import { createConsumerMetrics, type ConsumerMetrics } from './metrics';
 import { startProbeServer } from './probe-server';
@@ -98,7 +98,7 @@ export async function startConsumer<Data>(
       const ctx: JobContext = { deliveryId: item.id, attempt, log: itemLog, dryRun, redis: keys, prefix };
       await handler.handle(item.data as Data, ctx);
     } catch (caught) {
-      const error = caught instanceof Error ? caught : new Error(String(caught));
+      const error = asError(caught);
       if (error instanceof RateLimitError) {
         metrics.jobs.inc({ ...labels, outcome: 'rate_limited' });
         itemLog.warn({ delayMs: error.delayMs }, 'rate limited; queue paused');

@@ -37,3 +37,8 @@ export class DeferError extends Error {
     super(message);
   }
 }
+
+/** What was thrown, as an Error (a thrown string or object becomes the message of one). */
+export function asError(caught: unknown): Error {
+  return caught instanceof Error ? caught : new Error(String(caught));
+}

@@ -1,4 +1,4 @@
-import { PermanentError, RateLimitError } from '@herohooks/worker-kit';
+import { asError, PermanentError, RateLimitError } from '@herohooks/worker-kit';
 import { ErrorCode, type WebAPICallError } from '@slack/web-api';
 
 // Platform errors (HTTP 200, ok:false) describe the request: a wrong token, channel or payload does not get
@@ -29,7 +29,7 @@ function isWebApiError(error: unknown): error is WebAPICallError {
  * RateLimitError (pause for Retry-After), or the error itself (retry with backoff).
  */
 export function classifySlackError(error: unknown): Error {
-  if (!isWebApiError(error)) return error instanceof Error ? error : new Error(String(error));
+  if (!isWebApiError(error)) return asError(error);
   switch (error.code) {
     case ErrorCode.PlatformError: {
       const reason = error.data.error;

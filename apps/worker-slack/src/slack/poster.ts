@@ -1,6 +1,6 @@
 import { slackDeliveryMetadata } from '@herohooks/contracts';
 import { createBatcher } from '@herohooks/runtime';
-import { PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
+import { asError, PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
 import type { WebClient } from '@slack/web-api';
 import { combineMessages, messageRuns } from '../render/combine';
 import type { SlackMessage } from '../render/render';
@@ -43,14 +43,15 @@ const contentRefusals = new Set([
   'metadata_too_large',
 ]);
 
-const asError = (caught: unknown): Error => (caught instanceof Error ? caught : new Error(String(caught)));
+/** One delivery in one channel: the same id pushed twice in one gather is posted once, with one outcome. */
+const deliveryKey = (delivery: Delivery) => `${delivery.channel}\n${delivery.ctx.deliveryId}`;
 
 /** The deliveries of one channel, each delivery id once (a batch re-run and its retry may meet here). */
 function byChannel(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
   const channels = new Map<string, Delivery[]>();
   const seen = new Set<string>();
   for (const delivery of deliveries) {
-    const key = `${delivery.channel}\n${delivery.ctx.deliveryId}`;
+    const key = deliveryKey(delivery);
     if (seen.has(key)) continue;
     seen.add(key);
     const list = channels.get(delivery.channel);
@@ -137,16 +138,15 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
   /** Channels side by side; one channel's messages one after another, so they show in the order they came. */
   async function postTogether(deliveries: Delivery[]): Promise<Outcome[]> {
     const outcomes = new Map<string, Outcome>();
-    const outcomeKey = (delivery: Delivery) => `${delivery.channel}\n${delivery.ctx.deliveryId}`;
     await Promise.all(
       [...byChannel(deliveries)].map(async ([channel, list]) => {
         for (const run of messageRuns(list, (delivery) => delivery.message, options.deliveriesPerMessage)) {
           const ended = await postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)));
-          run.forEach((delivery, index) => outcomes.set(outcomeKey(delivery), ended[index]));
+          run.forEach((delivery, index) => outcomes.set(deliveryKey(delivery), ended[index]));
         }
       }),
     );
-    return deliveries.map((delivery) => outcomes.get(outcomeKey(delivery)));
+    return deliveries.map((delivery) => outcomes.get(deliveryKey(delivery)));
   }
 
   const batcher = createBatcher<Delivery, Outcome>({

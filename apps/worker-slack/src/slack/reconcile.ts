@@ -1,5 +1,5 @@
 import { slackDeliveryIds } from '@herohooks/contracts';
-import { PermanentError, type JobContext } from '@herohooks/worker-kit';
+import { asError, PermanentError, type JobContext } from '@herohooks/worker-kit';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { classifySlackError } from './classify';
 
@@ -75,8 +75,6 @@ export interface Reconciler {
   /** After a post whose outcome is unknown: keeps the attempt mark long enough for a replay to reconcile. */
   keepForReplay(ctx: JobContext): Promise<void>;
 }
-
-const asError = (caught: unknown): Error => (caught instanceof Error ? caught : new Error(String(caught)));
 
 export function createReconciler(client: WebClient): Reconciler {
   const warned = new Set<string>();
