@@ -1,3 +1,4 @@
+import { runsWithin } from '@herohooks/worker-kit';
 import type { KnownBlock } from '@slack/web-api';
 import { limits, truncate } from './limits';
 import type { SlackMessage } from './message';
@@ -35,25 +36,13 @@ export function messageRuns<T>(
   messageOf: (item: T) => SlackMessage,
   maxPerMessage: number,
 ): T[][] {
-  const runs: T[][] = [];
-  let run: T[] = [];
-  let blocks = 0;
-  let text = 0;
-  for (const item of items) {
-    const message = messageOf(item);
-    const size = message.blocks.length;
-    const length = blockTextLength(message.blocks);
-    const full = run.length >= maxPerMessage || blocks + 1 + size > limits.blocks || text + length > limits.sharedMessageText;
-    if (run.length > 0 && full) {
-      runs.push(run);
-      run = [];
-      blocks = 0;
-      text = 0;
-    }
-    blocks += (run.length > 0 ? 1 : 0) + size;
-    text += length;
-    run.push(item);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
+  return runsWithin(
+    items,
+    maxPerMessage,
+    (item, joining) => {
+      const { blocks } = messageOf(item);
+      return [blocks.length + (joining ? 1 : 0), blockTextLength(blocks)];
+    },
+    [limits.blocks, limits.sharedMessageText],
+  );
 }

@@ -1,6 +1,13 @@
 import { slackDeliveryMetadata } from '@herohooks/contracts';
-import { createBatcher } from '@herohooks/runtime';
-import { asError, PermanentError, RateLimitError, type JobContext } from '@herohooks/worker-kit';
+import {
+  asError,
+  createGather,
+  PermanentError,
+  RateLimitError,
+  sendTogetherOrEach,
+  type JobContext,
+  type Outcome,
+} from '@herohooks/worker-kit';
 import type { WebClient } from '@slack/web-api';
 import { combineMessages, messageRuns } from '../render/combine';
 import type { SlackMessage } from '../render/render';
@@ -25,9 +32,6 @@ interface Delivery {
   ctx: JobContext;
 }
 
-/** How one delivery's post ended: undefined when it is in the channel (posted now, or found posted earlier). */
-type Outcome = Error | undefined;
-
 // Deliveries that reach the poster within this time of the first (the jobs that a channel's freed slot lets
 // through, one batch job after another) still share a message.
 const GATHER_MS = 20;
@@ -43,23 +47,7 @@ const contentRefusals = new Set([
   'metadata_too_large',
 ]);
 
-/** One delivery in one channel: the same id pushed twice in one gather is posted once, with one outcome. */
-const deliveryKey = (delivery: Delivery) => `${delivery.channel}\n${delivery.ctx.deliveryId}`;
-
-/** The deliveries of one channel, each delivery id once (a batch re-run and its retry may meet here). */
-function byChannel(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
-  const channels = new Map<string, Delivery[]>();
-  const seen = new Set<string>();
-  for (const delivery of deliveries) {
-    const key = deliveryKey(delivery);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const list = channels.get(delivery.channel);
-    if (list) list.push(delivery);
-    else channels.set(delivery.channel, [delivery]);
-  }
-  return channels;
-}
+const refusesContent = (failure: Error) => failure instanceof PermanentError && contentRefusals.has(failure.reason);
 
 /**
  * Posts what the worker hands over together (the events of a batch job run side by side, and deliveries a few
@@ -73,7 +61,7 @@ function byChannel(deliveries: readonly Delivery[]): Map<string, Delivery[]> {
 export function createPoster(client: WebClient, options: PosterOptions): Poster {
   const reconciler = createReconciler(client);
 
-  async function send(channel: string, deliveries: Delivery[]): Promise<Outcome> {
+  async function send(channel: string, deliveries: readonly Delivery[]): Promise<Outcome> {
     const { text, blocks } = combineMessages(deliveries.map((delivery) => delivery.message));
     try {
       await client.chat.postMessage({
@@ -97,23 +85,6 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     return undefined;
   }
 
-  /**
-   * One delivery's outcome each. A shared message refused for what it holds is sent again one delivery at a time,
-   * at once (a rare burst past the pace), so that only a delivery Slack refuses alone is refused; after the first
-   * of those sends that fails for another reason, the rest take that failure and are retried alone.
-   */
-  async function sendEach(channel: string, deliveries: Delivery[]): Promise<Outcome[]> {
-    const outcome = await send(channel, deliveries);
-    const refusedForContent = outcome instanceof PermanentError && contentRefusals.has(outcome.reason);
-    if (!refusedForContent || deliveries.length === 1) return deliveries.map(() => outcome);
-    const each: Outcome[] = [];
-    for (const delivery of deliveries) {
-      const failed = each.find((earlier) => earlier !== undefined && !(earlier instanceof PermanentError));
-      each.push(failed ?? (await send(channel, [delivery])));
-    }
-    return each;
-  }
-
   /** One message's worth of deliveries for one channel. */
   async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
     // The slot comes first: a delivery put back for it has not attempted anything worth reconciling.
@@ -126,7 +97,8 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     });
     const found = await reconciler.alreadyPosted(channel, run.map((delivery) => delivery.ctx));
     const toPost = run.filter((_delivery, index) => found[index] === false);
-    const sent = toPost.length > 0 ? await sendEach(channel, toPost) : [];
+    const sendTo = (list: readonly Delivery[]) => send(channel, list);
+    const sent = toPost.length > 0 ? await sendTogetherOrEach(toPost, sendTo, refusesContent) : [];
     return run.map((delivery, index) => {
       const earlier = found[index]!;
       if (earlier instanceof Error) return earlier;
@@ -135,26 +107,18 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     });
   }
 
-  /** Channels side by side; one channel's messages one after another, so they show in the order they came. */
-  async function postTogether(deliveries: Delivery[]): Promise<Outcome[]> {
-    const outcomes = new Map<string, Outcome>();
-    await Promise.all(
-      [...byChannel(deliveries)].map(async ([channel, list]) => {
-        for (const run of messageRuns(list, (delivery) => delivery.message, options.deliveriesPerMessage)) {
-          const ended = await postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)));
-          run.forEach((delivery, index) => outcomes.set(deliveryKey(delivery), ended[index]));
-        }
-      }),
-    );
-    return deliveries.map((delivery) => outcomes.get(deliveryKey(delivery)));
-  }
-
-  const batcher = createBatcher<Delivery, Outcome>({
-    write: postTogether,
-    maxBatch: 1_000,
+  const gather = createGather<Delivery>({
+    destinationOf: (delivery) => delivery.channel,
+    // One channel's messages one after another, so they show in the order they came.
+    async send(channel, deliveries) {
+      const outcomes: Outcome[] = [];
+      for (const run of messageRuns(deliveries, (delivery) => delivery.message, options.deliveriesPerMessage)) {
+        outcomes.push(...(await postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)))));
+      }
+      return outcomes;
+    },
     lingerMs: GATHER_MS,
     lingerBelow: options.deliveriesPerMessage,
-    backOffUnpaidLingers: false,
   });
 
   return {
@@ -163,8 +127,7 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
         ctx.log.info({ channel, message }, 'dry-run: message rendered, not posted');
         return;
       }
-      const error = await batcher.push({ channel, message, ctx });
-      if (error) throw error;
+      await gather.push({ channel, message, ctx });
     },
   };
 }
