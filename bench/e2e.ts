@@ -20,7 +20,9 @@ export interface E2ePhase {
   /** Deliveries that reached Slack, and the messages that carried them. */
   slackDeliveries: number | null;
   slackPosts: number | null;
+  /** Deliveries that reached the SMTP sink, and the emails that carried them. */
   emails: number;
+  emailPosts: number;
   expectedEmails: number;
   /** Seconds from the last send until every sink had everything (null: not within the drain limit). */
   drainS: number | null;
@@ -190,6 +192,7 @@ export async function runPhase(
     slackDeliveries: pipeline.slackMeasured ? distinct(receipts.slack) : null,
     slackPosts: pipeline.slackMeasured ? receipts.slackPosts : null,
     emails: distinct(receipts.email),
+    emailPosts: receipts.emailPosts,
     expectedEmails,
     drainS,
     ledger: spread([...times.values()].map((t) => t.booked - t.received)),

@@ -18,7 +18,7 @@ const receivedAt = new Date().toISOString();
 const events = emailed.map(
   (type, i) => ({ deliveryId: `bench-${i}`, type, receivedAt, payload: fixture(type) }) as WebhookEvent,
 );
-const send = (event: WebhookEvent) => transport.sendMail(mailOptionsOf(event, renderEmail(event), addresses));
+const send = (event: WebhookEvent) => transport.sendMail(mailOptionsOf([event], renderEmail([event]), addresses));
 
 async function run(count: number): Promise<{ cpuUs: number; bytes: number }> {
   let bytes = 0;

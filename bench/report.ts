@@ -105,7 +105,10 @@ function e2eSection(results: BenchResults): string[] {
     row('Slack messages posted (deliveries per message)', (p) =>
       p.slackPosts && p.slackDeliveries ? `${p.slackPosts} (${round(p.slackDeliveries / p.slackPosts, 1)})` : '–',
     ),
-    row('emails / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
+    row('emailed deliveries / routed-type deliveries', (p) => `${p.emails} / ${p.expectedEmails}`),
+    row('emails sent (deliveries per email)', (p) =>
+      p.emailPosts ? `${p.emailPosts} (${round(p.emails / p.emailPosts, 1)})` : '–',
+    ),
     row('drained after last send', (p) => (p.drainS === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${p.drainS} s`)),
     row('backlog: deliveries not yet at their sinks, last / max; slope over the second half (per sink: slope of rate)', (p) =>
       `${p.deliveryBacklog.last} / ${p.deliveryBacklog.max}; ${p.deliveryBacklog.slopePerS} deliveries/s (` +

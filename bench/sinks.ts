@@ -1,3 +1,4 @@
+import { EMAIL_DELIVERY_HEADER, emailDeliveryIds } from '../packages/contracts/src/email-delivery-header';
 import { slackDeliveryIds } from '../packages/contracts/src/slack-metadata';
 import { startSlackStub } from '../packages/testing/src/slack-stub';
 import { rawHeader, startSmtpSink } from '../packages/testing/src/smtp-sink';
@@ -25,7 +26,10 @@ export interface SinksReport {
   slackCount: number;
   /** Messages Slack accepted since the last take. */
   slackPosts: number;
+  /** Deliveries received by email (an email may carry several). */
   emailCount: number;
+  /** Emails received since the last take. */
+  emailPosts: number;
   /** Slack calls that were not an accepted chat.postMessage (should be 0). */
   slackRefused: number;
   slack: Receipt[];
@@ -40,6 +44,7 @@ let slackReceipts: Receipt[] = [];
 let emailReceipts: Receipt[] = [];
 let slackRefused = 0;
 let slackPosts = 0;
+let emailPosts = 0;
 
 function compact(): void {
   for (const call of slack.calls.splice(0)) {
@@ -50,7 +55,9 @@ function compact(): void {
     } else slackRefused += 1;
   }
   for (const mail of smtp.messages.splice(0)) {
-    emailReceipts.push([String(rawHeader(mail.raw, 'X-Herohooks-Delivery')), mail.at]);
+    emailPosts += 1;
+    const deliveryIds = emailDeliveryIds(rawHeader(mail.raw, EMAIL_DELIVERY_HEADER));
+    for (const deliveryId of deliveryIds) emailReceipts.push([deliveryId, mail.at]);
   }
 }
 
@@ -65,6 +72,7 @@ process.on('message', (request: SinksRequest) => {
     emailCount: emailReceipts.length,
     slackRefused,
     slackPosts,
+    emailPosts,
     slack: take ? slackReceipts : [],
     email: take ? emailReceipts : [],
   };
@@ -73,6 +81,7 @@ process.on('message', (request: SinksRequest) => {
     emailReceipts = [];
     slackRefused = 0;
     slackPosts = 0;
+    emailPosts = 0;
   }
   process.send!(report);
 });

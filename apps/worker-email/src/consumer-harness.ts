@@ -49,7 +49,8 @@ export async function startHarness(
     },
   });
   const delivery = env.smtp ? smtpDelivery(env.smtp) : dryRunDelivery;
-  const running: RunningConsumer = await startConsumer(emailHandler(env.recipients, delivery), {
+  const handler = emailHandler(env.recipients, delivery, { deliveriesPerMessage: env.EMAIL_DELIVERIES_PER_MESSAGE });
+  const running: RunningConsumer = await startConsumer(handler, {
     redisUrl: testRedisUrl(),
     prefix,
     concurrency: 2,

@@ -6,9 +6,16 @@ import { mailOptionsOf } from './message';
 import type { RenderedEmail } from './render/index';
 import { classifySmtpError } from './smtp-errors';
 
-/** Where a rendered, addressed email goes: an SMTP server, or (dry-run) the log. */
+/** One email: the deliveries it carries (most often one), rendered, and who gets it. */
+export interface Mail {
+  events: readonly WebhookEvent[];
+  email: RenderedEmail;
+  to: readonly string[];
+}
+
+/** Where an email goes: an SMTP server, or (dry-run) the log. Each carried delivery's logger tells what happened. */
 export interface Delivery {
-  send(event: WebhookEvent, email: RenderedEmail, to: readonly string[], ctx: JobContext): Promise<void>;
+  send(mail: Mail, ctxs: readonly JobContext[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,14 +35,16 @@ export function smtpDelivery(smtp: SmtpSettings): Delivery {
     logger: false,
   });
   return {
-    async send(event, email, to, ctx) {
+    async send({ events, email, to }, ctxs) {
       const info = await transport
-        .sendMail(mailOptionsOf(event, email, { from: smtp.from, to }))
+        .sendMail(mailOptionsOf(events, email, { from: smtp.from, to }))
         .catch((error: unknown) => {
           throw classifySmtpError(error);
         });
       const rejected = info.rejected.length;
-      ctx.log[rejected > 0 ? 'warn' : 'info']({ messageId: info.messageId, accepted: info.accepted.length, rejected }, 'email sent');
+      const { messageId, accepted } = info;
+      const line = { messageId, accepted: accepted.length, rejected, messageDeliveries: ctxs.length };
+      for (const ctx of ctxs) ctx.log[rejected > 0 ? 'warn' : 'info'](line, 'email sent');
     },
     async close() {
       transport.close();
@@ -45,9 +54,10 @@ export function smtpDelivery(smtp: SmtpSettings): Delivery {
 
 /** Dry-run: the subject and recipients are logged (never the body), and the job completes. */
 export const dryRunDelivery: Delivery = {
-  async send(_event, email, to, ctx) {
-    // ctx.log already carries the delivery id.
-    ctx.log.info({ subject: email.subject, to }, 'dry-run: email rendered, not sent');
+  async send({ events, email, to }, ctxs) {
+    // Each ctx.log already carries its delivery id.
+    const line = { subject: email.subject, to, messageDeliveries: events.length };
+    for (const ctx of ctxs) ctx.log.info(line, 'dry-run: email rendered, not sent');
   },
   async close() {},
 };

@@ -25,6 +25,8 @@ export const EmailEnvSchema = Type.Object({
   /** "alerts@example.com" or "Herohooks <alerts@example.com>". */
   EMAIL_FROM: Type.Optional(Type.String({ pattern: `^(${ADDRESS}|[^<>\\r\\n]*<${ADDRESS}>)$` })),
   EMAIL_TO: Type.Optional(AddressList),
+  /** Most deliveries handed over together that one email carries; 1 = an email per delivery. */
+  EMAIL_DELIVERIES_PER_MESSAGE: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
   ...perTypeRecipients,
 });
 

@@ -20,27 +20,76 @@ const completed = (h: Harness, id: string) =>
   waitFor(async () => (await stateOf(h, id)).state === 'completed', { label: `job ${id} completed` });
 
 describe('email consumer over real SMTP', () => {
-  it('mails every event of a batch job as the router writes it, each once under its own delivery id', async () => {
-    const h = (harness = await startHarness());
+  it('mails the events of a batch job that share recipients as one email, with a done mark per delivery', async () => {
+    const h = (harness = await startHarness({ env: { EMAIL_TO_NEW_PAYOUT_REQUEST: 'finance@example.com' } }));
     const events = [
-      eventOf('new_payout_request', fixture('new_payout_request'), 'dlv-b1'),
-      eventOf('new_max_bid', fixture('new_max_bid'), 'dlv-b2'),
+      eventOf('new_max_bid', fixture('new_max_bid'), 'dlv-b1'),
+      eventOf('new_payout_request', fixture('new_payout_request'), 'dlv-b2'),
       eventOf('new_influencer_reply', fixture('new_influencer_reply'), 'dlv-b3'),
     ];
     await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
     await completed(h, 'batch-1');
+    await waitFor(() => h.sink.messages.length === 2, { label: 'two messages' });
+    const shared = h.sink.messages.find((m) => m.envelope.to[0] === 'ops@example.com')!;
+    expect(shared.parsed.headers.get('x-herohooks-delivery')).toBe('dlv-b1, dlv-b3');
+    expect(shared.parsed.messageId).toMatch(/^<deliveries-[0-9a-f]{32}@herohooks>$/);
+    expect(shared.parsed.subject).toBe(
+      '[2 events] Max bid request: Dwayne Johnson — Spring Collection Promo; ' +
+        'Influencer reply: Leo Martins — Re: Your Trail Runner 2 pair is on its way',
+    );
+    expect((shared.parsed.html as string).match(/<h1/g)).toHaveLength(2);
+    expect(shared.parsed.text).toContain('Sent by herohooks · deliveries dlv-b1, dlv-b3');
+    const alone = h.sink.messages.find((m) => m.envelope.to[0] === 'finance@example.com')!;
+    expect(alone.parsed.headers.get('x-herohooks-delivery')).toBe('dlv-b2');
+    expect(alone.parsed.messageId).toBe('<dlv-b2@herohooks>');
+    // Each delivery is marked done on its own: the same events queued again mail nothing.
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-2'));
+    await completed(h, 'batch-2');
+    expect(h.sink.messages).toHaveLength(2);
+  });
+
+  it('mails every event on its own with EMAIL_DELIVERIES_PER_MESSAGE=1, each under its own Message-ID', async () => {
+    const h = (harness = await startHarness({ env: { EMAIL_DELIVERIES_PER_MESSAGE: '1' } }));
+    const events = ['dlv-b1', 'dlv-b2', 'dlv-b3'].map((id) => eventOf('new_max_bid', fixture('new_max_bid'), id));
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
+    await completed(h, 'batch-1');
     await waitFor(() => h.sink.messages.length === 3, { label: 'three messages' });
-    const deliveries = h.sink.messages.map((m) => m.parsed.headers.get('x-herohooks-delivery')).sort();
-    expect(deliveries).toEqual(['dlv-b1', 'dlv-b2', 'dlv-b3']);
     expect(h.sink.messages.map((m) => m.parsed.messageId).sort()).toEqual(
       ['<dlv-b1@herohooks>', '<dlv-b2@herohooks>', '<dlv-b3@herohooks>'],
     );
   });
 
+  it('resends an email refused for its content one delivery at a time: only the refused one dead-letters', async () => {
+    const h = (harness = await startHarness());
+    h.sink.refuseMessagesContaining('dlv-too-big', 552);
+    const events = ['dlv-too-big', 'dlv-fine'].map((id) => eventOf('new_max_bid', fixture('new_max_bid'), id));
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
+    const letter = await waitFor(() => h.deadLetters.getJob('dlv-too-big'), { label: 'dead letter' });
+    expect(letter.data.reason).toBe('smtp_552');
+    await completed(h, 'batch-1');
+    expect(h.sink.messages.map((m) => m.parsed.headers.get('x-herohooks-delivery'))).toEqual(['dlv-fine']);
+    expect(await h.deadLetters.getJob('dlv-fine')).toBeUndefined();
+  });
+
+  it('dead-letters every delivery of an email whose recipients are refused, without resending one by one', async () => {
+    const h = (harness = await startHarness());
+    h.sink.rejectRecipients(550);
+    const events = ['dlv-r1', 'dlv-r2'].map((id) => eventOf('new_max_bid', fixture('new_max_bid'), id));
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
+    for (const id of ['dlv-r1', 'dlv-r2']) {
+      const letter = await waitFor(() => h.deadLetters.getJob(id), { label: `dead letter ${id}` });
+      expect(letter.data.reason).toBe('smtp_550');
+    }
+    expect(h.logs.filter((line) => line.includes('"msg":"email sent"'))).toHaveLength(0);
+  });
 
   it('delivers each routed type to its recipients with subject, both parts, Message-ID and delivery header', async () => {
     const h = (harness = await startHarness({
-      env: { EMAIL_TO: 'ops@example.com', EMAIL_TO_NEW_PAYOUT_REQUEST: 'finance@example.com, payouts@example.com' },
+      env: {
+        EMAIL_TO: 'ops@example.com',
+        EMAIL_TO_NEW_PAYOUT_REQUEST: 'finance@example.com, payouts@example.com',
+        EMAIL_DELIVERIES_PER_MESSAGE: '1',
+      },
     }));
     const payout = eventOf('new_payout_request', fixture('new_payout_request'), 'dlv-payout');
     const bid = eventOf('new_max_bid', fixture('new_max_bid'), 'dlv-bid');

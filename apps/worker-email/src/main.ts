@@ -6,4 +6,5 @@ import { emailHandler } from './handler';
 
 const env = orExit(() => parseEmailEnv());
 const delivery = env.smtp ? smtpDelivery(env.smtp) : dryRunDelivery;
-await runConsumerApp(emailHandler(env.recipients, delivery), env, { dryRun: env.EMAIL_DRY_RUN });
+const handler = emailHandler(env.recipients, delivery, { deliveriesPerMessage: env.EMAIL_DELIVERIES_PER_MESSAGE });
+await runConsumerApp(handler, env, { dryRun: env.EMAIL_DRY_RUN });

@@ -1,6 +1,6 @@
 import { PermanentError } from '@herohooks/worker-kit';
 import { describe, expect, it } from 'vitest';
-import { SmtpError, classifySmtpError } from './smtp-errors';
+import { SmtpError, SmtpRefusal, classifySmtpError } from './smtp-errors';
 
 // Shapes as nodemailer builds them (smtp-connection _formatError): code, response, responseCode, command.
 const failure = (fields: Record<string, unknown>) => Object.assign(new Error('Mail command failed'), fields);
@@ -11,10 +11,11 @@ describe('classifySmtpError', () => {
     [{ code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM', response: '553 Sender refused' }, 'smtp_553'],
     [{ code: 'EMESSAGE', responseCode: 552, command: 'DATA', response: '552 Message too big' }, 'smtp_552'],
     [{ code: 'EENVELOPE', responseCode: 554, command: 'DATA', response: '554 Transaction failed' }, 'smtp_554'],
-  ])('refuses for good on a 5xx reply to the message: %j', (fields, reason) => {
+  ])('refuses for good on a 5xx reply to the message, naming the command refused: %j', (fields, reason) => {
     const error = classifySmtpError(failure(fields));
+    expect(error).toBeInstanceOf(SmtpRefusal);
     expect(error).toBeInstanceOf(PermanentError);
-    expect((error as PermanentError).reason).toBe(reason);
+    expect(error).toMatchObject({ reason, command: fields.command });
   });
 
   it.each([

@@ -16,6 +16,19 @@ export class SmtpError extends Error {
   }
 }
 
+/** A permanent refusal of one message, by the command refused: the sender, a recipient, or (DATA) the content. */
+export class SmtpRefusal extends PermanentError {
+  override readonly name = 'SmtpRefusal';
+
+  constructor(
+    message: string,
+    readonly command: string,
+    options: { reason: string; cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Commands whose 5xx reply refuses this message for good: the sender, every recipient, or the content. */
 const MESSAGE_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
 
@@ -27,7 +40,7 @@ function isPermanentReply(responseCode: number): boolean {
 
 /**
  * Turns what nodemailer rejected with into the kit's vocabulary, by its `code`, `responseCode` and `command`
- * fields (never its message): a permanent refusal → PermanentError (reason "smtp_550") → dead letter;
+ * fields (never its message): a permanent refusal → SmtpRefusal, a PermanentError (reason "smtp_550") → dead letter;
  * anything else → SmtpError, retried with backoff. When every recipient was refused, nodemailer reports a 4xx
  * reply if any recipient got one, so a mix of deferred and refused recipients is retried.
  */
@@ -41,7 +54,7 @@ export function classifySmtpError(error: unknown): Error {
   const response = typeof fields.response === 'string' ? fields.response : undefined;
   const message = `SMTP ${command ?? 'connection'} failed (${responseCode ?? code})${response ? `: ${oneLine(response)}` : ''}`;
   if (responseCode !== undefined && isPermanentReply(responseCode) && command && MESSAGE_COMMANDS.has(command)) {
-    return new PermanentError(message, { reason: `smtp_${responseCode}`, cause: error });
+    return new SmtpRefusal(message, command, { reason: `smtp_${responseCode}`, cause: error });
   }
   return new SmtpError(message, code, responseCode, command, { cause: error });
 }

@@ -7,3 +7,4 @@ export * from './errors';
 export * from './alerts';
 export * from './inbox';
 export * from './slack-metadata';
+export * from './email-delivery-header';

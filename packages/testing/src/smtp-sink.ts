@@ -59,6 +59,7 @@ export class SmtpSink<Mail extends RawMail = ReceivedMail> {
   readonly messages: Mail[] = [];
   private server: SMTPServer | undefined;
   private rcptReply: SmtpReply | undefined;
+  private contentRefusal: { marker: string; reply: SmtpReply } | undefined;
   private boundPort = 0;
 
   constructor(
@@ -87,6 +88,12 @@ export class SmtpSink<Mail extends RawMail = ReceivedMail> {
 
   acceptRecipients(): void {
     this.rcptReply = undefined;
+  }
+
+  /** Refuse, at the end of DATA, every message whose raw text contains `marker` (e.g. 552 for "too large"). */
+  refuseMessagesContaining(marker: string, responseCode: number): void {
+    const reply = new SmtpReply(responseCode, `Message refused (sink told to answer ${responseCode})`);
+    this.contentRefusal = { marker, reply };
   }
 
   async start(): Promise<void> {
@@ -136,12 +143,17 @@ export class SmtpSink<Mail extends RawMail = ReceivedMail> {
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
           const at = Date.now();
+          const raw = Buffer.concat(chunks).toString('utf8');
+          if (this.contentRefusal && raw.includes(this.contentRefusal.marker)) {
+            callback(this.contentRefusal.reply);
+            return;
+          }
           const mail: RawMail = {
             envelope: {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
               to: session.envelope.rcptTo.map((r) => r.address),
             },
-            raw: Buffer.concat(chunks).toString('utf8'),
+            raw,
             secure: session.secure,
             user: typeof session.user === 'string' ? session.user : undefined,
             at,

@@ -21,12 +21,9 @@ export const email: Command = {
     if (!isWebhookType(type)) throw new UsageError(`unknown type "${type}"; one of ${webhookTypes.join(', ')}`);
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
 
-    const rendered = renderEmail({
-      deliveryId: `preview-${type}`,
-      type,
-      receivedAt: new Date().toISOString(),
-      payload: fixture(type),
-    });
+    const rendered = renderEmail([
+      { deliveryId: `preview-${type}`, type, receivedAt: new Date().toISOString(), payload: fixture(type) },
+    ]);
     const dir = resolve(values.out ?? 'email-preview');
     await mkdir(dir, { recursive: true });
     const files = [join(dir, `${type}.html`), join(dir, `${type}.txt`)] as const;

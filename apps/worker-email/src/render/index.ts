@@ -29,14 +29,27 @@ export function viewOf(event: WebhookEvent): EmailView {
   return (template ?? generic)(event);
 }
 
-/** "[Payout request] Dwayne Johnson — USD 1,500.00 — Spring Collection Promo": sorts by type, searches by name. */
-export function subjectOf(view: EmailView): string {
-  const parts = view.subject.map((part) => part && headerText(part)).filter(Boolean);
-  return headerText(`[${view.label}] ${parts.join(' — ')}`);
+const subjectParts = (view: EmailView) =>
+  view.subject.map((part) => part && headerText(part)).filter(Boolean).join(' — ');
+
+/**
+ * "[Payout request] Dwayne Johnson — USD 1,500.00 — Spring Collection Promo": sorts by type, searches by name. An
+ * email carrying several deliveries counts them: "[Payout request ×3] …; …; …" when they are of one type, else
+ * "[3 events] Payout request: …; Max bid request: …".
+ */
+export function subjectOf(views: readonly EmailView[]): string {
+  const [first] = views;
+  if (views.length === 1) return headerText(`[${first!.label}] ${subjectParts(first!)}`);
+  if (views.every((view) => view.label === first!.label)) {
+    return headerText(`[${first!.label} ×${views.length}] ${views.map(subjectParts).join('; ')}`);
+  }
+  const each = views.map((view) => `${view.label}: ${subjectParts(view)}`);
+  return headerText(`[${views.length} events] ${each.join('; ')}`);
 }
 
-export function renderEmail(event: WebhookEvent): RenderedEmail {
-  const view = viewOf(event);
-  const subject = subjectOf(view);
-  return { subject, html: renderHtml(view, subject, event.deliveryId), text: renderText(view, event.deliveryId) };
+/** One email for the deliveries it carries (most often one), in the order given. */
+export function renderEmail(events: readonly WebhookEvent[]): RenderedEmail {
+  const sections = events.map((event) => ({ view: viewOf(event), deliveryId: event.deliveryId }));
+  const subject = subjectOf(sections.map((section) => section.view));
+  return { subject, html: renderHtml(sections, subject), text: renderText(sections) };
 }

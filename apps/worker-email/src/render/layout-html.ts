@@ -1,13 +1,13 @@
 import type { Influencer } from './influencer';
 import { escapeHtml as e, textLines } from './safe';
-import type { EmailView } from './view';
+import { deliveriesLine, type EmailView, type Section } from './view';
 
 // Inline styles and a table layout: mail clients ignore <style> blocks and much of modern CSS.
 // Every payload value passes through e(); URLs come only from httpUrl(), so no markup or script gets in.
 
 const muted = 'color:#57606a';
 const link = 'color:#0969da;text-decoration:none';
-const card = 'max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #d0d7de;border-radius:8px';
+const cardStyle = 'max-width:600px;margin:0 auto;background:#ffffff;border:1px solid #d0d7de;border-radius:8px';
 const button = 'display:inline-block;padding:8px 14px;background:#0969da;color:#fff;border-radius:6px;text-decoration:none';
 const font = "-apple-system,'Segoe UI',Helvetica,Arial,sans-serif";
 
@@ -48,7 +48,21 @@ function dealButton(view: EmailView): string {
   return `<p style="margin:0"><a href="${e(view.dealUrl)}" style="${button}">Open the deal</a></p>`;
 }
 
-export function renderHtml(view: EmailView, subject: string, deliveryId: string): string {
+/** One delivery's card: what it is, who, the facts, a quoted reply and the deal link. */
+function card(view: EmailView): string {
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="${cardStyle}"><tr><td style="padding:24px">
+<p style="margin:0 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.06em;${muted}">${e(view.label)}</p>
+<h1 style="margin:0 0 16px;font-size:20px;line-height:1.3">${e(view.headline)}</h1>
+${influencerCard(view.influencer)}
+${factsTable(view)}
+${quote(view)}
+${dealButton(view)}
+</td></tr></table>`;
+}
+
+/** The HTML part: a card per delivery, in order, and a footer naming the deliveries. */
+export function renderHtml(sections: readonly Section[], subject: string): string {
+  const cards = sections.map((section) => card(section.view)).join('\n<div style="height:16px"></div>\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -56,15 +70,8 @@ export function renderHtml(view: EmailView, subject: string, deliveryId: string)
 <title>${e(subject)}</title>
 </head>
 <body style="margin:0;padding:24px;background:#f6f8fa;font-family:${font};color:#1f2328">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="${card}"><tr><td style="padding:24px">
-<p style="margin:0 0 4px;font-size:12px;text-transform:uppercase;letter-spacing:.06em;${muted}">${e(view.label)}</p>
-<h1 style="margin:0 0 16px;font-size:20px;line-height:1.3">${e(view.headline)}</h1>
-${influencerCard(view.influencer)}
-${factsTable(view)}
-${quote(view)}
-${dealButton(view)}
-</td></tr></table>
-<p style="max-width:600px;margin:12px auto 0;font-size:12px;${muted}">Sent by herohooks · delivery ${e(deliveryId)}</p>
+${cards}
+<p style="max-width:600px;margin:12px auto 0;font-size:12px;${muted}">Sent by herohooks · ${e(deliveriesLine(sections))}</p>
 </body>
 </html>
 `;

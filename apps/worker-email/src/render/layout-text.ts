@@ -1,8 +1,8 @@
 import { oneLine, textLines } from './safe';
-import type { EmailView } from './view';
+import { deliveriesLine, type EmailView, type Section } from './view';
 
-/** The plain-text part: the same content as the HTML part, one fact per line, a reply quoted with "> ". */
-export function renderText(view: EmailView, deliveryId: string): string {
+/** One delivery's paragraphs: one fact per line, a reply quoted with "> ". */
+function paragraphs(view: EmailView): string[][] {
   const who = view.influencer;
   const blocks: string[][] = [
     [view.label.toUpperCase(), oneLine(view.headline)],
@@ -16,6 +16,13 @@ export function renderText(view: EmailView, deliveryId: string): string {
     blocks.push([`${oneLine(view.quote.author)} wrote:`, ...textLines(view.quote.text).map((line) => `> ${line}`.trimEnd())]);
   }
   if (view.dealUrl) blocks.push([`Open the deal: ${view.dealUrl}`]);
-  blocks.push(['-- ', `Sent by herohooks · delivery ${oneLine(deliveryId)}`]);
-  return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;
+  return blocks;
+}
+
+const RULE = '-'.repeat(40);
+
+/** The plain-text part: the same content as the HTML part, deliveries apart by a rule, then the signature. */
+export function renderText(sections: readonly Section[]): string {
+  const body = sections.map((section) => paragraphs(section.view).map((lines) => lines.join('\n')).join('\n\n'));
+  return `${body.join(`\n\n${RULE}\n\n`)}\n\n-- \nSent by herohooks · ${oneLine(deliveriesLine(sections))}\n`;
 }

@@ -25,3 +25,15 @@ export interface EmailView {
 export function facts(rows: readonly (readonly [string, string | undefined])[]): Fact[] {
   return rows.filter((row): row is Fact => row[1] !== undefined && row[1].trim() !== '');
 }
+
+/** One delivery in an email: its view and its delivery id. */
+export interface Section {
+  view: EmailView;
+  deliveryId: string;
+}
+
+/** "delivery <id>", or "deliveries <id>, <id>, …" for an email that carries several. */
+export function deliveriesLine(sections: readonly Section[]): string {
+  const ids = sections.map((section) => section.deliveryId).join(', ');
+  return sections.length === 1 ? `delivery ${ids}` : `deliveries ${ids}`;
+}
