@@ -3,6 +3,7 @@ import { fixture } from '@herohooks/contracts/fixtures';
 import { waitFor } from '@herohooks/testing/wait';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventOf, startHarness, type Harness } from './consumer-harness';
+import { messageIdOf } from './message';
 
 let harness: Harness | undefined;
 
@@ -32,7 +33,9 @@ describe('email consumer over real SMTP', () => {
     await waitFor(() => h.sink.messages.length === 2, { label: 'two messages' });
     const shared = h.sink.messages.find((m) => m.envelope.to[0] === 'ops@example.com')!;
     expect(shared.parsed.headers.get('x-herohooks-delivery')).toBe('dlv-b1, dlv-b3');
-    expect(shared.parsed.messageId).toMatch(/^<deliveries-[0-9a-f]{32}@herohooks>$/);
+    expect(shared.parsed.messageId).toBe(messageIdOf(['dlv-b1', 'dlv-b3']));
+    expect(messageIdOf(['dlv-b1', 'dlv-b3'])).toMatch(/^<deliveries-[0-9a-f]{32}@herohooks>$/);
+    expect(messageIdOf(['dlv-b3', 'dlv-b1'])).not.toBe(messageIdOf(['dlv-b1', 'dlv-b3']));
     expect(shared.parsed.subject).toBe(
       '[2 events] Max bid request: Dwayne Johnson — Spring Collection Promo; ' +
         'Influencer reply: Leo Martins — Re: Your Trail Runner 2 pair is on its way',
@@ -69,6 +72,8 @@ describe('email consumer over real SMTP', () => {
     await completed(h, 'batch-1');
     expect(h.sink.messages.map((m) => m.parsed.headers.get('x-herohooks-delivery'))).toEqual(['dlv-fine']);
     expect(await h.deadLetters.getJob('dlv-fine')).toBeUndefined();
+    // The shared email, then the refused delivery alone.
+    expect(h.sink.refusals).toEqual(['DATA 552', 'DATA 552']);
   });
 
   it('dead-letters every delivery of an email whose recipients are refused, without resending one by one', async () => {
@@ -80,7 +85,8 @@ describe('email consumer over real SMTP', () => {
       const letter = await waitFor(() => h.deadLetters.getJob(id), { label: `dead letter ${id}` });
       expect(letter.data.reason).toBe('smtp_550');
     }
-    expect(h.logs.filter((line) => line.includes('"msg":"email sent"'))).toHaveLength(0);
+    expect(h.sink.refusals).toEqual(['RCPT TO 550']);
+    expect(h.sink.messages).toHaveLength(0);
   });
 
   it('delivers each routed type to its recipients with subject, both parts, Message-ID and delivery header', async () => {

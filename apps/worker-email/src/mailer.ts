@@ -1,5 +1,12 @@
 import type { WebhookEvent } from '@herohooks/contracts';
-import { asError, createGather, runsWithin, sendTogetherOrEach, type JobContext } from '@herohooks/worker-kit';
+import {
+  asError,
+  createGather,
+  runsWithin,
+  sendTogetherOrEach,
+  type JobContext,
+  type Outcome,
+} from '@herohooks/worker-kit';
 import type { Delivery } from './delivery';
 import { renderEmail } from './render/index';
 import { SmtpRefusal } from './smtp-errors';
@@ -35,11 +42,15 @@ const refusesContent = (failure: Error) => failure instanceof SmtpRefusal && fai
  * an email refused for its content is sent again delivery by delivery.
  */
 export function createMailer(delivery: Delivery, options: MailerOptions): Mailer {
-  /** One email for items of one recipient list. */
-  const send = async (items: readonly Item[]) => {
-    const events = items.map((item) => item.event);
-    const mail = { events, email: renderEmail(events), to: items[0]!.to };
-    return delivery.send(mail, items.map((item) => item.ctx)).then(() => undefined, asError);
+  /** One email for items of one recipient list; whatever fails (rendering too) is the outcome of these items only. */
+  const send = async (items: readonly Item[]): Promise<Outcome> => {
+    try {
+      const events = items.map((item) => item.event);
+      await delivery.send({ events, email: renderEmail(events), to: items[0]!.to }, items.map((item) => item.ctx));
+      return undefined;
+    } catch (caught) {
+      return asError(caught);
+    }
   };
 
   const gather = createGather<Item>({

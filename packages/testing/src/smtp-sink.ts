@@ -57,6 +57,8 @@ class SmtpReply extends Error {
  */
 export class SmtpSink<Mail extends RawMail = ReceivedMail> {
   readonly messages: Mail[] = [];
+  /** Replies the sink refused with, as "RCPT TO 550" or "DATA 552", in order. */
+  readonly refusals: string[] = [];
   private server: SMTPServer | undefined;
   private rcptReply: SmtpReply | undefined;
   private contentRefusal: { marker: string; reply: SmtpReply } | undefined;
@@ -137,7 +139,10 @@ export class SmtpSink<Mail extends RawMail = ReceivedMail> {
         const ok = auth && login.username === auth.user && login.password === auth.pass;
         callback(ok ? null : new SmtpReply(535, 'Authentication failed'), ok ? { user: login.username } : undefined);
       },
-      onRcptTo: (_address, _session, callback) => callback(this.rcptReply ?? null),
+      onRcptTo: (_address, _session, callback) => {
+        if (this.rcptReply) this.refusals.push(`RCPT TO ${this.rcptReply.responseCode}`);
+        callback(this.rcptReply ?? null);
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -145,6 +150,7 @@ export class SmtpSink<Mail extends RawMail = ReceivedMail> {
           const at = Date.now();
           const raw = Buffer.concat(chunks).toString('utf8');
           if (this.contentRefusal && raw.includes(this.contentRefusal.marker)) {
+            this.refusals.push(`DATA ${this.contentRefusal.reply.responseCode}`);
             callback(this.contentRefusal.reply);
             return;
           }

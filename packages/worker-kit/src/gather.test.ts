@@ -112,7 +112,22 @@ describe('sendTogetherOrEach', () => {
     expect(calls).toEqual([['good', 'bad', 'fine'], ['good'], ['bad'], ['fine']]);
   });
 
-  it('stops sending alone after a failure of another kind: the rest take it', async () => {
+  it('goes on sending alone after a permanent refusal of one item, each item with its own outcome', async () => {
+    const calls: string[][] = [];
+    const outcomes = await sendTogetherOrEach(
+      ['a', 'b', 'c'],
+      async (items): Promise<Outcome> => {
+        calls.push([...items]);
+        if (items.length > 1) return new PermanentError('too large', { reason: 'content' });
+        return items[0] === 'a' ? new PermanentError('bad argument', { reason: 'invalid_arguments' }) : undefined;
+      },
+      contentRefusal,
+    );
+    expect(outcomes.map((outcome) => outcome?.message)).toEqual(['bad argument', undefined, undefined]);
+    expect(calls).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
+  });
+
+  it('stops sending alone after a failure that may pass: the rest take it, to be retried', async () => {
     const calls: string[][] = [];
     const down = new Error('connection refused');
     const outcomes = await sendTogetherOrEach(

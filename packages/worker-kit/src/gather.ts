@@ -1,5 +1,5 @@
 import { createBatcher } from '@herohooks/runtime';
-import { asError } from './errors';
+import { asError, PermanentError } from './errors';
 import type { JobContext } from './types';
 
 /** How one delivery's send ended: undefined when it went out (or was found sent earlier), else why not. */
@@ -103,8 +103,9 @@ export function runsWithin<T>(
 
 /**
  * Sends items in one go. When that fails in a way `mayBeOneItems` says can be one item's doing (a refusal of what
- * the message holds), sends each alone, one after another, so that only an item refused alone is refused; once one
- * of those fails for another reason, the rest take that failure (the kit retries each of them alone).
+ * the message holds), sends each alone, one after another, so that only an item refused alone is refused. Once one
+ * of those fails in a way that may pass (not a PermanentError: a timeout, a 5xx, a 429), the rest are not tried and
+ * take that failure, so the kit retries each of them alone later.
  */
 export async function sendTogetherOrEach<T>(
   items: readonly T[],
@@ -115,7 +116,7 @@ export async function sendTogetherOrEach<T>(
   if (!outcome || items.length === 1 || !mayBeOneItems(outcome)) return items.map(() => outcome);
   const each: Outcome[] = [];
   for (const item of items) {
-    const failed = each.find((earlier) => earlier !== undefined && !mayBeOneItems(earlier));
+    const failed = each.find((earlier) => earlier !== undefined && !(earlier instanceof PermanentError));
     each.push(failed ?? (await send([item])));
   }
   return each;
