@@ -39,6 +39,11 @@ export interface SlackStub {
    * instead of being served.
    */
   fail(failure: StubFailure, options?: { times?: number; channel?: string; method?: string }): void;
+  /**
+   * From now on, calls are recorded and served but not answered until the returned function is called: a test
+   * can see which calls a client makes without waiting for the answers of earlier ones.
+   */
+  holdAnswers(): () => void;
   close(): Promise<void>;
 }
 
@@ -154,6 +159,7 @@ export async function startSlackStub(
   const rules: Rule[] = [];
   const messages: StoredMessage[] = [];
   let lastMicros = 0;
+  let held: (() => void)[] | undefined;
 
   function scripted(method: string, channel: unknown): StubFailure | undefined {
     const rule = rules.find(
@@ -239,7 +245,9 @@ export async function startSlackStub(
     calls.push(call);
     const served = serve(req, method, body);
     call.outcome = served.outcome;
-    answer(res, served.status, served.json, served.headers);
+    const send = () => answer(res, served.status, served.json, served.headers);
+    if (held) held.push(send);
+    else send();
   }
 
   const server = createServer((req, res) => {
@@ -256,6 +264,14 @@ export async function startSlackStub(
     posted: () => calls.filter((c) => c.method === 'chat.postMessage' && c.outcome === 'ok'),
     fail(failure, { times = 1, channel, method = 'chat.postMessage' } = {}) {
       rules.push({ failure, remaining: times, channel, method });
+    },
+    holdAnswers() {
+      const queue: (() => void)[] = [];
+      held = queue;
+      return () => {
+        if (held === queue) held = undefined;
+        for (const send of queue.splice(0)) send();
+      };
     },
     async close() {
       server.closeAllConnections();

@@ -1,4 +1,5 @@
 import { startSlackStub, type SlackStub } from '@herohooks/testing/slack-stub';
+import { waitFor } from '@herohooks/testing/wait';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderEvent } from '../render/render';
 import { deliveryIdsOf, sampleEvent, useRedisContext } from '../test-worker';
@@ -23,6 +24,18 @@ describe('the poster', () => {
     const second = poster.post('C-1', renderEvent(sampleEvent('new_max_bid', 'late')), contextOf('late'));
     await Promise.all([first, second]);
     expect(stub.posted().map(deliveryIdsOf)).toEqual([['early', 'late']]);
+  });
+
+  it("posts a burst's messages for one channel side by side, not each after the last one's answer", async () => {
+    const client = createSlackClient(stub.token, stub.url);
+    const poster = createPoster(client, { channelIntervalMs: 0, deliveriesPerMessage: 1 });
+    const release = stub.holdAnswers();
+    const post = (id: string) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id));
+    const posts = ['m1', 'm2', 'm3'].map(post);
+    await waitFor(() => stub.calls.length === 3, { label: 'three messages sent before any answer' });
+    release();
+    await Promise.all(posts);
+    expect(stub.posted().map(deliveryIdsOf).flat().sort()).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('sends a refused shared message again one delivery at a time: only a delivery refused alone is refused', async () => {
