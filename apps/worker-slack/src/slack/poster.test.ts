@@ -32,9 +32,12 @@ describe('the poster', () => {
     const release = stub.holdAnswers();
     const post = (id: string) => poster.post('C-1', renderEvent(sampleEvent('new_max_bid', id)), contextOf(id));
     const posts = ['m1', 'm2', 'm3'].map(post);
-    await waitFor(() => stub.calls.length === 3, { label: 'three messages sent before any answer' });
-    release();
-    await Promise.all(posts);
+    try {
+      await waitFor(() => stub.calls.length === 3, { label: 'three messages sent before any answer' });
+    } finally {
+      release();
+      await Promise.allSettled(posts);
+    }
     expect(stub.posted().map(deliveryIdsOf).flat().sort()).toEqual(['m1', 'm2', 'm3']);
   });
 

@@ -86,15 +86,18 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
   }
 
   /** One message's worth of deliveries for one channel. */
-  async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
-    // The slot comes first: a delivery put back for it has not attempted anything worth reconciling.
-    await claimChannelSlot({
+  /** The channel's slot for one message's worth of deliveries; throws DeferError when it is not now. */
+  const claimSlot = (channel: string, run: Delivery[]) =>
+    claimChannelSlot({
       channel,
       members: run.map((delivery) => delivery.ctx),
       messages: run.map((delivery) => delivery.message),
       intervalMs: options.channelIntervalMs,
       deliveriesPerMessage: options.deliveriesPerMessage,
     });
+
+  /** One message's worth of deliveries whose slot is now: those not found posted earlier are posted. */
+  async function postRun(channel: string, run: Delivery[]): Promise<Outcome[]> {
     const found = await reconciler.alreadyPosted(channel, run.map((delivery) => delivery.ctx));
     const toPost = run.filter((_delivery, index) => found[index] === false);
     const sendTo = (list: readonly Delivery[]) => send(channel, list);
@@ -109,12 +112,19 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
 
   const gather = createGather<Delivery>({
     destinationOf: (delivery) => delivery.channel,
-    // A channel's messages side by side: a job waits one round trip, not one per message. Under the pace each
-    // books its own slot, in order; without it, messages of one burst may show a few milliseconds out of order.
+    // Slots are claimed one run after another, so that they are booked in order (a delivery put back for its
+    // slot has attempted nothing worth reconciling); the messages whose slot is now then go side by side, so a
+    // job waits one round trip to Slack, not one per message.
     async send(channel, deliveries) {
       const runs = messageRuns(deliveries, (delivery) => delivery.message, options.deliveriesPerMessage);
+      const claims: Outcome[] = [];
+      for (const run of runs) claims.push(await claimSlot(channel, run).then(() => undefined, asError));
       const outcomes = await Promise.all(
-        runs.map((run) => postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)))),
+        runs.map((run, index) => {
+          const refused = claims[index];
+          if (refused) return run.map(() => refused);
+          return postRun(channel, run).catch((caught: unknown) => run.map(() => asError(caught)));
+        }),
       );
       return outcomes.flat();
     },
