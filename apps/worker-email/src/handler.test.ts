@@ -1,4 +1,4 @@
-import { INBOX_BATCH, catalog, jobOptions } from '@herohooks/contracts';
+import { INBOX_BATCH, catalog, emailDeliveryIds, jobOptions } from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { waitFor } from '@herohooks/testing/wait';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
+
+const deliveriesIn = (mail: Harness['sink']['messages'][number]) =>
+  emailDeliveryIds(mail.parsed.headers.get('x-herohooks-delivery') as string | undefined);
 
 async function stateOf(h: Harness, id: string) {
   const job = await h.queue.getJob(id);
@@ -74,6 +77,19 @@ describe('email consumer over real SMTP', () => {
     expect(await h.deadLetters.getJob('dlv-fine')).toBeUndefined();
     // The shared email, then the refused delivery alone.
     expect(h.sink.refusals).toEqual(['DATA 552', 'DATA 552']);
+  });
+
+  it('retries each delivery of a shared email the server defers (450), and mails each exactly once', async () => {
+    const h = (harness = await startHarness());
+    h.sink.rejectRecipients(450);
+    const events = ['dlv-d1', 'dlv-d2'].map((id) => eventOf('new_max_bid', fixture('new_max_bid'), id));
+    await h.queue.add(INBOX_BATCH, { events } as never, jobOptions(catalog.email, 'batch-1'));
+    await waitFor(() => h.sink.refusals.length >= 2, { label: 'the shared email and a retry deferred' });
+    h.sink.acceptRecipients();
+    await waitFor(() => h.sink.messages.flatMap((m) => deliveriesIn(m)).length === 2, { label: 'both mailed' });
+    for (const id of ['dlv-d1', 'dlv-d2']) await completed(h, `batch-1-${id}`);
+    expect(h.sink.messages.flatMap((m) => deliveriesIn(m)).sort()).toEqual(['dlv-d1', 'dlv-d2']);
+    expect(await h.deadLetters.count()).toBe(0);
   });
 
   it('dead-letters every delivery of an email whose recipients are refused, without resending one by one', async () => {
