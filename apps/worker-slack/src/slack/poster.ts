@@ -85,7 +85,6 @@ export function createPoster(client: WebClient, options: PosterOptions): Poster 
     return undefined;
   }
 
-  /** One message's worth of deliveries for one channel. */
   /** The channel's slot for one message's worth of deliveries; throws DeferError when it is not now. */
   const claimSlot = (channel: string, run: Delivery[]) =>
     claimChannelSlot({
