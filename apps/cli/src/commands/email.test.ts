@@ -36,6 +36,17 @@ describe('herohooks email preview', () => {
     expect(await readFile(join(dir, 'update_commission.txt'), 'utf8')).toContain('COMMISSION UPDATED');
   });
 
+  it('previews with --deliveries N the email that N deliveries arriving together share', async () => {
+    const { status } = await run(['email', 'preview', 'new_max_bid', '--deliveries', '3', '--out', dir]);
+    expect(status).toBe(0);
+    const html = await readFile(join(dir, 'new_max_bid.html'), 'utf8');
+    expect(html.match(/<h1/g)).toHaveLength(3);
+    expect(html).toContain('<title>[Max bid request ×3] ');
+    expect(await readFile(join(dir, 'new_max_bid.txt'), 'utf8')).toContain(
+      'deliveries preview-new_max_bid-1, preview-new_max_bid-2, preview-new_max_bid-3',
+    );
+  });
+
   it.each([
     [['email']],
     [['email', 'show', 'new_max_bid']],
@@ -43,9 +54,12 @@ describe('herohooks email preview', () => {
     [['email', 'preview', 'nope']],
     [['email', 'preview', 'new_max_bid', 'extra']],
     [['email', 'preview', 'new_max_bid', '--bogus']],
+    [['email', 'preview', 'new_max_bid', '--deliveries', '0']],
+    [['email', 'preview', 'new_max_bid', '--deliveries', '51']],
+    [['email', 'preview', 'new_max_bid', '--deliveries', 'two']],
   ])('answers bad usage %j with exit 2', async (argv) => {
     const { status, stderr } = await run(argv);
     expect(status).toBe(2);
-    expect(stderr).toContain('usage: herohooks email preview <type> [--out DIR]');
+    expect(stderr).toContain('usage: herohooks email preview <type> [--out DIR] [--deliveries N]');
   });
 });
