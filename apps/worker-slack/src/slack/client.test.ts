@@ -81,10 +81,36 @@ describe('createSlackClient', () => {
   it('does not serialise requests and results for debug lines it does not log (patches/@slack__web-api)', async () => {
     const url = await serve((_req, res) => res.end('{"ok":true,"ts":"1.000100"}'));
     let serialised = 0;
-    // The form encoding reads the metadata once; an unpatched WebClient also copies and serialises the whole
-    // body for its debug line at every log level, which reads it a second time.
+    // The JSON body reads the metadata once; an unpatched WebClient also copies and serialises the whole body
+    // for its debug line at every log level, which reads it a second time.
     const metadata = { event_type: 'herohooks_delivery', event_payload: {}, toJSON: () => (serialised += 1) && {} };
     await createSlackClient('xoxb-test', url).chat.postMessage({ channel: 'C1', text: 'hi', metadata });
     expect(serialised).toBe(1);
+  });
+
+  it('posts messages as a JSON body with the token in the header, and reads history with a form body', async () => {
+    const seen: { path: string | undefined; type: string | undefined; auth: string | undefined; body: string }[] = [];
+    const url = await serve((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        seen.push({ path: req.url, type: req.headers['content-type'], auth: req.headers.authorization, body });
+        res.end('{"ok":true,"ts":"1.000100","messages":[]}');
+      });
+    });
+    const client = createSlackClient('xoxb-test', url);
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'a & b = "c"' } }];
+    await client.chat.postMessage({ channel: 'C1', text: 'hi', blocks, metadata: { event_type: 'x', event_payload: {} } });
+    await client.conversations.history({ channel: 'C1', limit: 200 });
+    const json = 'application/json; charset=utf-8';
+    expect(seen[0]).toMatchObject({ path: '/api/chat.postMessage', type: json, auth: 'Bearer xoxb-test' });
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      channel: 'C1',
+      text: 'hi',
+      blocks,
+      metadata: { event_type: 'x', event_payload: {} },
+    });
+    expect(seen[1]).toMatchObject({ path: '/api/conversations.history', type: 'application/x-www-form-urlencoded' });
+    expect(Object.fromEntries(new URLSearchParams(seen[1]!.body))).toEqual({ channel: 'C1', limit: '200' });
   });
 });
