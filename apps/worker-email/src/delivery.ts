@@ -43,7 +43,7 @@ export function smtpDelivery(smtp: SmtpSettings): Delivery {
         });
       const rejected = info.rejected.length;
       const { messageId, accepted } = info;
-      const line = { messageId, accepted: accepted.length, rejected, messageDeliveries: ctxs.length };
+      const line = { messageId, accepted: accepted.length, rejected, messageDeliveries: events.length };
       for (const ctx of ctxs) ctx.log[rejected > 0 ? 'warn' : 'info'](line, 'email sent');
     },
     async close() {
