@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfluencerHeroStub, type InfluencerHeroStub } from '@herohooks/testing/influencer-hero-stub';
@@ -12,6 +12,7 @@ import {
   catalog,
   consumerNames,
   emailDeliveryIds,
+  emailMessageId,
   slackDeliveryIds,
   webhookTypes,
   type WebhookType,
@@ -127,12 +128,8 @@ function faultPlan(): Step[] {
 /** The deliveries an email carries, read from its raw header without a MIME parser. */
 const deliveriesOf = (raw: string) => emailDeliveryIds(rawHeader(raw, EMAIL_DELIVERY_HEADER));
 
-/** `<id@herohooks>` for one delivery; for an email that carries several, a hash of their ids in order. */
-const messageIdFits = (messageId: string | undefined, ids: readonly string[]) =>
-  messageId ===
-  (ids.length === 1
-    ? `<${ids[0]}@herohooks>`
-    : `<deliveries-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32)}@herohooks>`);
+/** The Message-ID an email carrying these deliveries has (one delivery: `<id@herohooks>`). */
+const messageIdFits = (messageId: string | undefined, ids: readonly string[]) => messageId === emailMessageId(ids);
 
 describe('the whole pipeline under crashes, restarts and outages', () => {
   it('books, posts and mails every accepted delivery exactly once, loses none and dead-letters none', async () => {

@@ -1,9 +1,8 @@
-import { INBOX_BATCH, catalog, emailDeliveryIds, jobOptions } from '@herohooks/contracts';
+import { INBOX_BATCH, catalog, emailDeliveryIds, emailMessageId, jobOptions } from '@herohooks/contracts';
 import { fixture } from '@herohooks/contracts/fixtures';
 import { waitFor } from '@herohooks/testing/wait';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventOf, startHarness, type Harness } from './consumer-harness';
-import { messageIdOf } from './message';
 
 let harness: Harness | undefined;
 
@@ -36,9 +35,9 @@ describe('email consumer over real SMTP', () => {
     await waitFor(() => h.sink.messages.length === 2, { label: 'two messages' });
     const shared = h.sink.messages.find((m) => m.envelope.to[0] === 'ops@example.com')!;
     expect(shared.parsed.headers.get('x-herohooks-delivery')).toBe('dlv-b1, dlv-b3');
-    expect(shared.parsed.messageId).toBe(messageIdOf(['dlv-b1', 'dlv-b3']));
-    expect(messageIdOf(['dlv-b1', 'dlv-b3'])).toMatch(/^<deliveries-[0-9a-f]{32}@herohooks>$/);
-    expect(messageIdOf(['dlv-b3', 'dlv-b1'])).not.toBe(messageIdOf(['dlv-b1', 'dlv-b3']));
+    expect(shared.parsed.messageId).toBe(emailMessageId(['dlv-b1', 'dlv-b3']));
+    expect(emailMessageId(['dlv-b1', 'dlv-b3'])).toMatch(/^<deliveries-[0-9a-f]{32}@herohooks>$/);
+    expect(emailMessageId(['dlv-b3', 'dlv-b1'])).not.toBe(emailMessageId(['dlv-b1', 'dlv-b3']));
     expect(shared.parsed.subject).toBe(
       '[2 events] Max bid request: Dwayne Johnson — Spring Collection Promo; ' +
         'Influencer reply: Leo Martins — Re: Your Trail Runner 2 pair is on its way',

@@ -1,20 +1,7 @@
-import { createHash } from 'node:crypto';
-import { EMAIL_DELIVERY_HEADER, emailDeliveryHeader, type WebhookEvent } from '@herohooks/contracts';
+import { EMAIL_DELIVERY_HEADER, emailDeliveryHeader, emailMessageId, type WebhookEvent } from '@herohooks/contracts';
 import type { SendMailOptions } from 'nodemailer';
 import type { RenderedEmail } from './render/index';
 import { headerText } from './render/safe';
-
-/**
- * `<{deliveryId}@herohooks>`, or for an email carrying several deliveries `<deliveries-{hash of their ids}@herohooks>`:
- * the same deliveries always make the same Message-ID, so mail clients can dedupe.
- */
-export function messageIdOf(deliveryIds: readonly string[]): string {
-  const local =
-    deliveryIds.length === 1
-      ? deliveryIds[0]!
-      : `deliveries-${createHash('sha256').update(deliveryIds.join('\n')).digest('hex').slice(0, 32)}`;
-  return `<${local.replace(/[^A-Za-z0-9._-]/g, '_')}@herohooks>`;
-}
 
 /** One rendered email as nodemailer sends it. Every header value here is single-line by construction. */
 export function mailOptionsOf(
@@ -29,7 +16,7 @@ export function mailOptionsOf(
     subject: email.subject,
     text: email.text,
     html: email.html,
-    messageId: messageIdOf(deliveryIds),
+    messageId: emailMessageId(deliveryIds),
     headers: { [EMAIL_DELIVERY_HEADER]: emailDeliveryHeader(deliveryIds.map((id) => headerText(id))) },
   };
 }
