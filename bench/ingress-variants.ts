@@ -12,7 +12,9 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  *
  *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"semi16":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS] [connections]
  *
- * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships.
+ * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships. Each variant
+ * also prints its garbage collections (count and main-thread seconds). Identical processes can differ by up to 1.3×
+ * here for their whole life; give each setting two variants of its own to tell a setting from such a process.
  */
 const [variantsJson = '{"shipped":{}}', mode = 'everysec', roundsArg = '8', roundSArg = '2', connectionsArg = '50'] =
   process.argv.slice(2);
@@ -21,6 +23,22 @@ const variants = JSON.parse(variantsJson) as Record<string, Record<string, strin
 const rounds = Number(roundsArg);
 const roundS = Number(roundSArg);
 const CONNECTIONS = Number(connectionsArg);
+
+/**
+ * The main thread's garbage collection over the variant's whole life, from its /metrics: a steadier figure than
+ * CPU per request for judging heap settings, as it does not move with the machine's other load.
+ */
+async function gcSummary(url: string): Promise<string> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string, label: string) =>
+    Number(new RegExp(`herohooks_ingress_nodejs_${name}\\{${label}\\} (\\S+)`).exec(metrics)?.[1]);
+  const gc = (kind: string) => {
+    const [count, seconds] = ['count', 'sum'].map((field) => value(`gc_duration_seconds_${field}`, `kind="${kind}"`));
+    return `${count} (${seconds!.toFixed(2)} s)`;
+  };
+  const oldMb = value('heap_space_size_used_bytes', 'space="old"') / 1e6;
+  return `collections: young ${gc('minor')}, full ${gc('major')}; old generation in use ${oldMb.toFixed(0)} MB`;
+}
 
 const redis = await startRedisServer(mode);
 const admin = new Redis(redis.url);
@@ -57,6 +75,7 @@ try {
         `[${run.ingressUs.join(', ')}]; Redis µs/request ${median(run.redisUs)} [${run.redisUs.join(', ')}]; ` +
         `peak RSS ${memoryMb(run.pid).peakRssMb} MB`,
     );
+    console.log(`  ${await gcSummary(run.url)}`);
   }
 } finally {
   await Promise.all(runs.map((run) => run.stop()));
