@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { catalog, type InboxBatch, type WebhookEvent } from '@herohooks/contracts';
+import { catalog, inboxCopiesKey, type InboxBatch, type WebhookEvent } from '@herohooks/contracts';
 import { createLogger, connectRedis } from '@herohooks/runtime';
 import { dropPrefix, testRedisUrl, uniquePrefix } from '@herohooks/testing/redis';
-import { createProducer } from './producer';
+import { createProducer, type ProducerOptions } from './producer';
 
 const prefixes: string[] = [];
 const connections: Redis[] = [];
@@ -13,20 +13,20 @@ afterEach(async () => {
   await Promise.all(prefixes.splice(0).map((p) => dropPrefix(p)));
 });
 
+/** A producer on its own prefix and connection, both cleaned up after the test. */
+function producerOnNewPrefix(options: Partial<ProducerOptions> = {}) {
+  const prefix = uniquePrefix('batch');
+  prefixes.push(prefix);
+  const redis = connectRedis(testRedisUrl(), 'producer');
+  connections.push(redis);
+  const logger = createLogger('test', 'silent');
+  return { prefix, redis, producer: createProducer({ redis, prefix, dedupWindowSeconds: 60, logger, ...options }) };
+}
+
 describe('producer batches against real Redis', () => {
   it('writes 300 deliveries pushed at once as two inbox batches and stores each once', async () => {
-    const prefix = uniquePrefix('batch');
-    prefixes.push(prefix);
-    const redis = connectRedis(testRedisUrl(), 'producer');
-    connections.push(redis);
     const batches: number[] = [];
-    const producer = createProducer({
-      redis,
-      prefix,
-      dedupWindowSeconds: 60,
-      logger: createLogger('test', 'silent'),
-      onBatch: (_queue, size) => batches.push(size),
-    });
+    const { prefix, redis, producer } = producerOnNewPrefix({ onBatch: (_queue, size) => batches.push(size) });
     const events: WebhookEvent<'new_influencer_post'>[] = Array.from({ length: 300 }, (_, n) => ({
       deliveryId: `d-${n}`,
       type: 'new_influencer_post',
@@ -48,11 +48,7 @@ describe('producer batches against real Redis', () => {
   });
 
   it('answers the second copy within one batch as a duplicate of the first, which it names, and writes it nowhere', async () => {
-    const prefix = uniquePrefix('batch');
-    prefixes.push(prefix);
-    const redis = connectRedis(testRedisUrl(), 'producer');
-    connections.push(redis);
-    const producer = createProducer({ redis, prefix, dedupWindowSeconds: 60, logger: createLogger('test', 'silent') });
+    const { prefix, redis, producer } = producerOnNewPrefix();
     const copy = (deliveryId: string): WebhookEvent<'new_influencer_post'> => ({
       deliveryId,
       type: 'new_influencer_post',
@@ -68,6 +64,35 @@ describe('producer batches against real Redis', () => {
     const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
     const [job] = await inbox.getJobs(['waiting']);
     expect(job!.data.events.map((event) => event.deliveryId)).toEqual(['a']);
+    await inbox.close();
+    await producer.close();
+  });
+
+  it('answers copies of earlier deliveries anywhere in a later batch with their holders, and claims the rest', async () => {
+    const { prefix, redis, producer } = producerOnNewPrefix();
+    const deliver = (deliveryId: string, deal: string) =>
+      producer.addDelivery(
+        { deliveryId, type: 'new_influencer_post', receivedAt: new Date().toISOString(), payload: { deal_id: deal } },
+        Buffer.from(JSON.stringify({ deal_id: deal })),
+      );
+    await Promise.all(Array.from({ length: 10 }, (_, n) => deliver(`d-${n}`, `deal-${n}`)));
+    const later = await Promise.all(
+      ['deal-3', 'new-a', 'deal-7', 'new-b', 'deal-0', 'new-c'].map((deal, n) => deliver(`e-${n}`, deal)),
+    );
+    expect(later).toEqual([
+      { id: 'd-3', duplicate: true },
+      { id: 'e-1', duplicate: false },
+      { id: 'd-7', duplicate: true },
+      { id: 'e-3', duplicate: false },
+      { id: 'd-0', duplicate: true },
+      { id: 'e-5', duplicate: false },
+    ]);
+    const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
+    const batch = (await inbox.getJobs(['waiting'])).find((job) => job.data.events[0]?.deliveryId === 'e-0')!;
+    const copies = await redis.hgetall(inboxCopiesKey(prefix, batch.id!));
+    expect(copies).toEqual({ 'e-0': 'd-3', 'e-2': 'd-7', 'e-4': 'd-0' });
+    // The new ones hold their claims now: a third copy of each is a duplicate of it.
+    expect(await deliver('f-0', 'new-b')).toEqual({ id: 'e-3', duplicate: true });
     await inbox.close();
     await producer.close();
   });
