@@ -10,7 +10,7 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  * redis-server, taking turns in short rounds under the same closed-loop load, so that a setting can be judged by
  * figures measured side by side: req/s, CPU per request of the ingress and of Redis, and peak RSS.
  *
- *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"semi16":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS] [connections]
+ *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"v8-defaults":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS] [connections]
  *
  * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships. Each variant
  * also prints its garbage collections (count and main-thread seconds). Identical processes can differ by up to 1.3×
