@@ -10,7 +10,8 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  * redis-server, taking turns in short rounds under the same closed-loop load, so that a setting can be judged by
  * figures measured side by side: req/s, CPU per request of the ingress and of Redis, and peak RSS.
  *
- *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"v8-defaults":{"NODE_OPTIONS":""}}' [everysec|always] [rounds] [roundS] [connections]
+ *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"v8-defaults":{"NODE_OPTIONS":""}}' \
+ *     [everysec|always] [rounds] [roundS] [connections]
  *
  * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships. Each variant
  * also prints its garbage collections (count and main-thread seconds). Identical processes can differ by up to 1.3×
@@ -26,12 +27,14 @@ const CONNECTIONS = Number(connectionsArg);
 
 /**
  * The main thread's garbage collection over the variant's whole life, from its /metrics: a steadier figure than
- * CPU per request for judging heap settings, as it does not move with the machine's other load.
+ * CPU per request for judging heap settings, as it does not move with the machine's other load. prom-client records
+ * the first entry of each batch of GC entries Node reports, so counts and seconds may read a little low.
  */
 async function gcSummary(url: string): Promise<string> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
+  // A kind of collection that never ran has no line: 0.
   const value = (name: string, label: string) =>
-    Number(new RegExp(`herohooks_ingress_nodejs_${name}\\{${label}\\} (\\S+)`).exec(metrics)?.[1]);
+    Number(new RegExp(`herohooks_ingress_nodejs_${name}\\{${label}\\} (\\S+)`).exec(metrics)?.[1] ?? 0);
   const gc = (kind: string) => {
     const [count, seconds] = ['count', 'sum'].map((field) => value(`gc_duration_seconds_${field}`, `kind="${kind}"`));
     return `${count} (${seconds!.toFixed(2)} s)`;
