@@ -83,60 +83,44 @@ describe('runsWithin', () => {
 describe('sendTogetherOrEach', () => {
   const contentRefusal = (failure: Error) => failure instanceof PermanentError && failure.reason === 'content';
 
-  it('gives every item the outcome of one send when it is not a refusal that can be one item’s', async () => {
+  /** sendTogetherOrEach with a send that answers `answer` and records the items of every call. */
+  async function sendRecording(items: string[], answer: (items: string[]) => Outcome) {
     const calls: string[][] = [];
+    const send = async (sent: readonly string[]): Promise<Outcome> => {
+      calls.push([...sent]);
+      return answer([...sent]);
+    };
+    return { outcomes: await sendTogetherOrEach(items, send, contentRefusal), calls };
+  }
+
+  it('gives every item the outcome of one send when it is not a refusal that can be one item’s', async () => {
     const transient = new Error('timeout');
-    const outcomes = await sendTogetherOrEach(
-      ['a', 'b'],
-      async (items) => {
-        calls.push([...items]);
-        return transient;
-      },
-      contentRefusal,
-    );
+    const { outcomes, calls } = await sendRecording(['a', 'b'], () => transient);
     expect(outcomes).toEqual([transient, transient]);
     expect(calls).toEqual([['a', 'b']]);
   });
 
   it('sends each alone after a content refusal, so only the item refused alone is refused', async () => {
-    const calls: string[][] = [];
-    const outcomes = await sendTogetherOrEach(
-      ['good', 'bad', 'fine'],
-      async (items): Promise<Outcome> => {
-        calls.push([...items]);
-        return items.includes('bad') ? new PermanentError('too large', { reason: 'content' }) : undefined;
-      },
-      contentRefusal,
+    const { outcomes, calls } = await sendRecording(['good', 'bad', 'fine'], (items) =>
+      items.includes('bad') ? new PermanentError('too large', { reason: 'content' }) : undefined,
     );
     expect(outcomes.map((outcome) => outcome?.message)).toEqual([undefined, 'too large', undefined]);
     expect(calls).toEqual([['good', 'bad', 'fine'], ['good'], ['bad'], ['fine']]);
   });
 
   it('goes on sending alone after a permanent refusal of one item, each item with its own outcome', async () => {
-    const calls: string[][] = [];
-    const outcomes = await sendTogetherOrEach(
-      ['a', 'b', 'c'],
-      async (items): Promise<Outcome> => {
-        calls.push([...items]);
-        if (items.length > 1) return new PermanentError('too large', { reason: 'content' });
-        return items[0] === 'a' ? new PermanentError('bad argument', { reason: 'invalid_arguments' }) : undefined;
-      },
-      contentRefusal,
-    );
+    const { outcomes, calls } = await sendRecording(['a', 'b', 'c'], (items) => {
+      if (items.length > 1) return new PermanentError('too large', { reason: 'content' });
+      return items[0] === 'a' ? new PermanentError('bad argument', { reason: 'invalid_arguments' }) : undefined;
+    });
     expect(outcomes.map((outcome) => outcome?.message)).toEqual(['bad argument', undefined, undefined]);
     expect(calls).toEqual([['a', 'b', 'c'], ['a'], ['b'], ['c']]);
   });
 
   it('stops sending alone after a failure that may pass: the rest take it, to be retried', async () => {
-    const calls: string[][] = [];
     const down = new Error('connection refused');
-    const outcomes = await sendTogetherOrEach(
-      ['a', 'b', 'c'],
-      async (items): Promise<Outcome> => {
-        calls.push([...items]);
-        return items.length > 1 ? new PermanentError('too large', { reason: 'content' }) : down;
-      },
-      contentRefusal,
+    const { outcomes, calls } = await sendRecording(['a', 'b', 'c'], (items) =>
+      items.length > 1 ? new PermanentError('too large', { reason: 'content' }) : down,
     );
     expect(outcomes).toEqual([down, down, down]);
     expect(calls).toEqual([['a', 'b', 'c'], ['a']]);
