@@ -13,6 +13,12 @@ afterEach(async () => {
   await Promise.all(prefixes.splice(0).map((p) => dropPrefix(p)));
 });
 
+/** A delivery body as the webhook route hands it over: the raw bytes and their text. */
+const bodyOf = (payload: unknown) => {
+  const text = JSON.stringify(payload);
+  return { raw: Buffer.from(text), text };
+};
+
 /** A producer on its own prefix and connection, both cleaned up after the test. */
 function producerOnNewPrefix(options: Partial<ProducerOptions> = {}) {
   const prefix = uniquePrefix('batch');
@@ -34,7 +40,7 @@ describe('producer batches against real Redis', () => {
       payload: { deal_id: `deal-${n}` },
     }));
     const answers = await Promise.all(
-      events.map((e) => producer.addDelivery(e, Buffer.from(JSON.stringify(e.payload)))),
+      events.map((e) => producer.addDelivery(e, bodyOf(e.payload))),
     );
     expect(answers.every((a, n) => a.id === `d-${n}` && !a.duplicate)).toBe(true);
     expect(batches).toEqual([256, 44]);
@@ -55,7 +61,7 @@ describe('producer batches against real Redis', () => {
       receivedAt: new Date().toISOString(),
       payload: { deal_id: 'same' },
     });
-    const body = Buffer.from('{"deal_id":"same"}');
+    const body = bodyOf({ deal_id: 'same' });
     const answers = await Promise.all([producer.addDelivery(copy('a'), body), producer.addDelivery(copy('b'), body)]);
     expect(answers).toEqual([
       { id: 'a', duplicate: false },
@@ -73,7 +79,7 @@ describe('producer batches against real Redis', () => {
     const deliver = (deliveryId: string, deal: string) =>
       producer.addDelivery(
         { deliveryId, type: 'new_influencer_post', receivedAt: new Date().toISOString(), payload: { deal_id: deal } },
-        Buffer.from(JSON.stringify({ deal_id: deal })),
+        bodyOf({ deal_id: deal }),
       );
     await Promise.all(Array.from({ length: 10 }, (_, n) => deliver(`d-${n}`, `deal-${n}`)));
     const later = await Promise.all(
@@ -97,6 +103,32 @@ describe('producer batches against real Redis', () => {
     expect(copies).toEqual({ 'e-0': 'd-3', 'e-2': 'd-7', 'e-4': 'd-0' });
     // The new ones hold their claims now: a third copy of each is a duplicate of it.
     expect(await deliver('f-0', 'new-b')).toEqual({ id: 'e-3', duplicate: true });
+    await inbox.close();
+    await producer.close();
+  });
+
+  it('queues each payload as the text it was parsed from, which reads back as the same value', async () => {
+    const { prefix, redis, producer } = producerOnNewPrefix();
+    const texts = [
+      '{ "deal_id" : "caf\\u00e9 ☕",\n  "amount": 1.50, "big": 12345678901234567890, "nested": {"a": [1, {"b": null}]} }',
+      '{"deal_id":"plain"}',
+    ];
+    const events = texts.map(
+      (text, n): WebhookEvent<'new_influencer_post'> => ({
+        deliveryId: `d-${n}`,
+        type: 'new_influencer_post',
+        receivedAt: new Date(Date.UTC(2026, 11, 5, 9, n)).toISOString(),
+        payload: JSON.parse(text) as WebhookEvent<'new_influencer_post'>['payload'],
+      }),
+    );
+    await Promise.all(events.map((event, n) => producer.addDelivery(event, { raw: Buffer.from(texts[n]!), text: texts[n]! })));
+
+    const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
+    const [job] = await inbox.getJobs(['waiting']);
+    expect(job!.data).toEqual({ events });
+    const stored = (await redis.hget(inbox.toKey(job!.id!), 'data'))!;
+    for (const text of texts) expect(stored).toContain(`"payload":${text}}`);
+    expect(Object.keys(job!.data.events[0]!)).toEqual(['deliveryId', 'type', 'receivedAt', 'payload']);
     await inbox.close();
     await producer.close();
   });

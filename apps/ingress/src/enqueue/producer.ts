@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Job, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { ReplyError, type Redis } from 'ioredis';
 import {
   INBOX_BATCH,
@@ -7,12 +7,12 @@ import {
   dedupClaimKey,
   inboxCopiesKey,
   jobOptions,
-  type InboxBatch,
   type TrackingJob,
   type WebhookEvent,
 } from '@herohooks/contracts';
 import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
 import { queueClaims } from './dedup-claims';
+import { PreserializedJob, eventJson } from './preserialized-job';
 import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
 /**
@@ -46,9 +46,15 @@ export interface Accepted {
   duplicate: boolean;
 }
 
+/** A delivery's body: its raw bytes (what dedup compares) and their text, which is queued as the event's payload. */
+export interface DeliveryBody {
+  raw: Buffer;
+  text: string;
+}
+
 export interface Producer {
   /** Enqueues one delivery unless the same type and raw body was accepted within the dedup window. */
-  addDelivery(event: WebhookEvent, rawBody: Buffer): Promise<Accepted>;
+  addDelivery(event: WebhookEvent, body: DeliveryBody): Promise<Accepted>;
   addTracking(job: TrackingJob): Promise<void>;
   /** True when Redis answers a PING within the acknowledgement deadline. */
   ready(): Promise<boolean>;
@@ -58,6 +64,7 @@ export interface Producer {
 
 interface Delivery {
   event: WebhookEvent;
+  payloadText: string;
   dedupId: string;
 }
 
@@ -101,8 +108,10 @@ export function createProducer(options: ProducerOptions): Producer {
     // One transaction: the inbox job holding the batch, then the claims, which are written only if the job was.
     const batchId = randomUUID();
     const transaction = (await inbox.client).multi();
-    const batch: InboxBatch = { events: unique.map((item) => item.event) };
-    await new Job(inbox, INBOX_BATCH, batch, jobOptions(catalog.inbox, batchId), batchId).addJob(transaction);
+    // An InboxBatch: { events: [...] }.
+    const batchJson = `{"events":[${unique.map((item) => eventJson(item.event, item.payloadText)).join(',')}]}`;
+    const job = new PreserializedJob(inbox, INBOX_BATCH, batchJson, jobOptions(catalog.inbox, batchId), batchId);
+    await job.addJob(transaction);
     queueClaims(transaction, {
       jobKey: inbox.toKey(batchId),
       copiesKey: inboxCopiesKey(prefix, batchId),
@@ -135,7 +144,8 @@ export function createProducer(options: ProducerOptions): Producer {
   });
 
   return {
-    addDelivery: (event, rawBody) => deliveries.push({ event, dedupId: dedupId(event.type, rawBody) }),
+    addDelivery: (event, body) =>
+      deliveries.push({ event, payloadText: body.text, dedupId: dedupId(event.type, body.raw) }),
     addTracking: (job) => trackingJobs.push(job),
     async ready() {
       const pinged = withDeadline(redis.ping(), timeoutMs, () => new EnqueueUnavailableError('timeout'));

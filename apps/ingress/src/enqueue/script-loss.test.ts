@@ -34,7 +34,10 @@ describe('when Redis loses its scripts (SCRIPT FLUSH, a failover behind a proxy)
     connections = [redis, admin];
     redis.on('error', () => undefined);
     producer = createProducer({ redis, prefix: 'hh', dedupWindowSeconds: 60, logger: createLogger('test', 'silent') });
-    const body = (n: number) => Buffer.from(JSON.stringify({ deal_id: `deal-${n}` }));
+    const body = (n: number) => {
+      const text = JSON.stringify({ deal_id: `deal-${n}` });
+      return { raw: Buffer.from(text), text };
+    };
     expect(await producer.addDelivery(event('a', 1), body(1))).toEqual({ id: 'a', duplicate: false });
 
     await admin.script('FLUSH');

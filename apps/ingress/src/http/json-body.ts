@@ -26,11 +26,17 @@ function nestsDeeperThan(raw: Uint8Array, max: number): boolean {
   return false;
 }
 
+/** A body that parsed: its value, and the text it was parsed from (the raw bytes decoded, without a BOM). */
+export interface ParsedJson {
+  value: unknown;
+  text: string;
+}
+
 /**
  * Turns a verified raw body into a value: strict UTF-8, bounded depth, standard JSON, and no `__proto__` or
  * `constructor.prototype` keys (refused rather than stripped, so what is queued is exactly what was signed).
  */
-export function parseJsonBody(raw: Uint8Array): unknown {
+export function parseJsonBody(raw: Uint8Array): ParsedJson {
   let text: string;
   try {
     text = utf8.decode(raw);
@@ -46,11 +52,11 @@ export function parseJsonBody(raw: Uint8Array): unknown {
   } catch {
     throw new MalformedBodyError('malformed_json', 'The body is not valid JSON.');
   }
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return { value, text };
   try {
     sjson.scan(value, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     throw new MalformedBodyError('forbidden_key', 'The body contains a __proto__ or constructor.prototype key.');
   }
-  return value;
+  return { value, text };
 }

@@ -33,7 +33,7 @@ export const trackingRoutes: FastifyPluginAsync<TrackingRoutesOptions> = async (
   const authorized = bearerMatcher(options.apiKeys);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
-    done(null, parseJsonBody(body as Buffer)),
+    done(null, parseJsonBody(body as Buffer).value),
   );
   app.setValidatorCompiler(skipValidation);
   app.addHook('onRequest', async (request) => {

@@ -69,7 +69,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         );
         if (!verdict.ok) throw new UnauthorizedError(verdict.reason, refusals[verdict.reason]);
         if (!isJsonContentType(request.headers['content-type'])) throw new UnsupportedMediaTypeError();
-        const payload = parseJsonBody(rawBody);
+        const { value: payload, text } = parseJsonBody(rawBody);
         const problems = check(payload);
         if (problems) throw new SchemaMismatchError(problems);
 
@@ -79,7 +79,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
           receivedAt: new Date(options.clock()).toISOString(),
           payload,
         } as WebhookEvent<WebhookType>;
-        const accepted = await options.producer.addDelivery(event, rawBody);
+        const accepted = await options.producer.addDelivery(event, { raw: rawBody, text });
         request.deliveryId = accepted.id;
         return reply
           .code(accepted.duplicate ? 200 : 202)
