@@ -21,9 +21,11 @@ export async function naiveAccept(
   return { status: 202, body: { id: job.id, duplicate: false } };
 }
 
+export const NAIVE_QUEUE = 'naive';
+
 /** The queue the naive servers write to, on a connection that fails at once while Redis is away. */
 export const naiveQueue = (redisUrl: string, prefix: string) =>
-  new Queue('naive', { connection: new Redis(redisUrl, { enableOfflineQueue: false }), prefix });
+  new Queue(NAIVE_QUEUE, { connection: new Redis(redisUrl, { enableOfflineQueue: false }), prefix });
 
 /**
  * The naive design on Fastify, for calibration (naiveAccept per request). It shows what one durable write per

@@ -50,7 +50,7 @@ function ingressSection(results: BenchResults): string[] {
       '"naive" (`bench/naive-bullmq.ts`) verifies the HMAC, parses, and makes one BullMQ `add` per request with no ' +
       'dedup, schema, batching or logging: it calibrates what one durable write per request costs on this machine. ' +
       '"peer" (`bench/express-bullmq.ts`) is the same design on Express 5, the hand-rolled receiver a same-stack shop ' +
-      'would write (its receiving side only: nothing consumes its queue).',
+      'would write (its receiving side only here: nothing consumes its queue; "Peer end to end" below adds its consumer).',
     '',
     table(['Redis AOF', 'server', 'req/s', 'p50 ms', 'p99 ms', 'RSS MB (peak)', 'answers', 'ratio'], rows),
     '',
@@ -162,6 +162,68 @@ function e2eSection(results: BenchResults): string[] {
   ];
 }
 
+function peerSection(results: BenchResults): string[] {
+  const peer = results.peer;
+  if (!peer) return [];
+  const ours = results.e2e?.phases.find((p) => p.ratePerSecond === peer.ratePerSecond);
+  const msPerDelivery = (cores: number | undefined, perS: number) =>
+    cores === undefined ? '–' : String(Math.round((cores / perS) * 1000 * 100) / 100);
+  const cores = (cpu: Record<string, number>) =>
+    Object.entries(cpu)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
+  const drained = (s: number | null) => (s === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${s} s`);
+  const rows: string[][] = [
+    [
+      'per delivery',
+      'HMAC, parse, one BullMQ add; one INSERT (no dedup, schema, log line, fan-out or idempotent booking)',
+      'HMAC, dedup claim, schema, log line, batched write; routed; booked idempotently, and also sent to Slack and email',
+    ],
+    [
+      'sent / planned',
+      `${peer.send.sent} / ${peer.send.planned} (${peer.send.sentPerS}/s, skipped ${peer.send.skipped})`,
+      ours ? `${ours.send.sent} / ${ours.send.planned} (${ours.send.sentPerS}/s, skipped ${ours.send.skipped})` : '–',
+    ],
+    ['HTTP answer p50 / p99 / max ms', latency(peer.send.http), ours ? latency(ours.send.http) : '–'],
+    ['accept → row committed p50 / p99 / max ms', latency(peer.booked), ours ? latency(ours.ledger) : '–'],
+    ['202s = rows', `${peer.accepted} = ${peer.rows}`, ours ? `${ours.accepted} = ${ours.ledgerRows}` : '–'],
+    ['drained after last send', drained(peer.drainS), ours ? drained(ours.drainS) : '–'],
+    [
+      'backlog of rows (ledger) over the second half',
+      `${peer.backlog.slopePerS}/s; ${peer.keptUp ? 'kept up' : '**fell behind**'}`,
+      ours ? `${ours.deliveryBacklog.bySink.ledger?.slopePerS ?? '–'}/s; ${keptUp(ours) ? 'kept up' : '**fell behind**'}` : '–',
+    ],
+    ['CPU cores while sending', cores(peer.cpu.processes), ours ? cores(ours.cpu.processes) : '–'],
+    [
+      'CPU ms per delivery: every process but the sender and stubs (PostgreSQL not counted)',
+      msPerDelivery(
+        Object.entries(peer.cpu.processes).reduce((sum, [name, n]) => (name === 'bench' ? sum : sum + n), 0),
+        peer.send.sentPerS,
+      ),
+      ours ? String(pipelineCpuMsPerDelivery(ours).total) : '–',
+    ],
+    [
+      'receiving side, CPU ms per request',
+      `${msPerDelivery(peer.cpu.processes.receiver, peer.send.sentPerS)} (Express)`,
+      ours ? `${msPerDelivery(ours.cpu.processes.ingress, ours.send.sentPerS)} (ingress)` : '–',
+    ],
+  ];
+  return [
+    '## Peer end to end: Express + BullMQ + PostgreSQL',
+    '',
+    'The ingestion a same-stack shop would write by hand: `bench/express-bullmq.ts` receives (the peer of the ingress ' +
+      'table above) and `bench/peer-worker.ts` consumes, a BullMQ worker with concurrency ' +
+      `${peer.concurrency} writing each job into PostgreSQL with one INSERT. It runs alone (herohooks is not up), on a ` +
+      'private redis-server with `appendfsync always`, under the same open-loop sender after a short warm-up; latency ' +
+      "runs from the job's add (the accept) to its row's `booked_at`. Beside it, herohooks at the same rate from the " +
+      'end-to-end part. The peer does much less per delivery and has one sink where herohooks has three on the same ' +
+      'two cores, so its latency is no target to beat: the rows show what the extra work costs and what the batching saves.',
+    '',
+    table(['', `peer, ${peer.ratePerSecond}/s for ${peer.durationS} s`, ours ? `herohooks, ${ours.ratePerSecond}/s for ${ours.durationS} s` : 'herohooks'], rows),
+    '',
+  ];
+}
+
 function growthSection(results: BenchResults): string[] {
   const g = results.growth;
   if (!g) return [];
@@ -253,13 +315,14 @@ export function renderMarkdown(results: BenchResults, info: RunInfo): string {
     '',
     ...ingressSection(results),
     ...e2eSection(results),
+    ...peerSection(results),
     ...growthSection(results),
     ...ledgerSection(results),
     '## How to run',
     '',
     '```sh',
     'pnpm bench                 # everything (builds the apps first), about 5 minutes',
-    'pnpm bench --only ingress  # or e2e, growth, ledger',
+    'pnpm bench --only ingress  # or ledger, peer, e2e, growth',
     'node --import tsx bench/ingress.ts 4    # one part alone (4 rounds), prints its own table',
     "node --import tsx bench/ingress-variants.ts '{\"shipped\":{},\"linger2\":{\"ENQUEUE_LINGER_MS\":\"2\"}}' everysec 8   # A/B of ingress settings",
     "node --import tsx bench/e2e-variants.ts '{\"shipped\":{},\"linger0\":{\"ingress\":{\"ENQUEUE_LINGER_MS\":\"0\"}}}' 500 10 2   # A/B of pipeline settings, end to end",

@@ -3,12 +3,14 @@ import { DRAIN_LIMIT_MS, keptUp, type E2eResult } from './e2e';
 import type { GrowthResult } from './growth';
 import type { IngressBenchResult } from './ingress';
 import type { LedgerBenchResult } from './ledger';
+import type { PeerE2eResult } from './peer-e2e';
 
 export interface BenchResults {
   ingress?: { everysec: IngressBenchResult; always: IngressBenchResult };
   ledger?: LedgerBenchResult;
   e2e?: E2eResult;
   growth?: GrowthResult;
+  peer?: PeerE2eResult;
 }
 
 export interface Verdict {
