@@ -10,7 +10,7 @@ import { naiveAccept, naiveQueue } from './naive-bullmq';
  * the ingress benchmark compares; its writes go to a queue nothing consumes.
  */
 export async function startExpressBullmq(redisUrl: string, prefix: string, secret: string, port = 0): Promise<Server> {
-  const queue = naiveQueue(redisUrl, prefix);
+  const { queue, close } = naiveQueue(redisUrl, prefix);
   const app = express();
   app.get('/healthz', (_request, response) => void response.json({ status: 'ok' }));
   app.post('/webhooks/influencer-hero/:type', express.raw({ type: () => true, limit: '1mb' }), async (request, response) => {
@@ -19,7 +19,7 @@ export async function startExpressBullmq(redisUrl: string, prefix: string, secre
   });
   const server = app.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  server.on('close', () => void queue.close());
+  server.on('close', () => void close());
   return server;
 }
 

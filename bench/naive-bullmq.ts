@@ -23,9 +23,15 @@ export async function naiveAccept(
 
 export const NAIVE_QUEUE = 'naive';
 
-/** The queue the naive servers write to, on a connection that fails at once while Redis is away. */
-export const naiveQueue = (redisUrl: string, prefix: string) =>
-  new Queue(NAIVE_QUEUE, { connection: new Redis(redisUrl, { enableOfflineQueue: false }), prefix });
+/**
+ * The queue the naive servers write to, on a connection that fails at once while Redis is away. `close` closes
+ * both: BullMQ leaves a connection it was given open, which would keep the server's process alive after a SIGTERM.
+ */
+export function naiveQueue(redisUrl: string, prefix: string): { queue: Queue; close(): Promise<void> } {
+  const connection = new Redis(redisUrl, { enableOfflineQueue: false });
+  const queue = new Queue(NAIVE_QUEUE, { connection, prefix });
+  return { queue, close: () => queue.close().then(() => connection.disconnect()) };
+}
 
 /**
  * The naive design on Fastify, for calibration (naiveAccept per request). It shows what one durable write per
@@ -33,7 +39,7 @@ export const naiveQueue = (redisUrl: string, prefix: string) =>
  * observability) can be read.
  */
 export async function startNaiveBullmq(redisUrl: string, prefix: string, secret: string, port = 0): Promise<FastifyInstance> {
-  const queue = naiveQueue(redisUrl, prefix);
+  const { queue, close } = naiveQueue(redisUrl, prefix);
   const app = Fastify();
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -42,7 +48,7 @@ export async function startNaiveBullmq(redisUrl: string, prefix: string, secret:
     const { status, body } = await naiveAccept(queue, secret, request.body as Buffer, request.headers['x-influencerhero-signature']);
     return reply.code(status).send(body);
   });
-  app.addHook('onClose', () => queue.close());
+  app.addHook('onClose', close);
   await app.listen({ port, host: '127.0.0.1' });
   return app;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'bullmq';
@@ -17,38 +17,38 @@ export const PEER_TABLE_SQL = `CREATE TABLE peer_events (
   booked_at timestamptz NOT NULL DEFAULT now()
 )`;
 
+const INSERT_SQL =
+  'INSERT INTO peer_events (job_id, payload, received_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))';
+
 /**
  * The consuming side of the peer (`bench/express-bullmq.ts` receives): a BullMQ worker that writes each job into
  * PostgreSQL with one INSERT, the usual same-stack ingestion. No dedup, no validation, no fan-out, no batching.
  * It answers GET /healthz on `port` once the worker is ready, so the bench can start it like its servers.
  */
-export async function startPeerWorker(redisUrl: string, prefix: string, databaseUrl: string, port = 0): Promise<Server> {
+export async function startPeerWorker(redisUrl: string, prefix: string, databaseUrl: string, port = 0) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: PEER_CONCURRENCY });
-  const worker = new Worker(
-    NAIVE_QUEUE,
-    async (job) => {
-      await pool.query('INSERT INTO peer_events (job_id, payload, received_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))', [
-        job.id,
-        job.data,
-        job.timestamp,
-      ]);
-    },
-    {
-      connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
-      prefix,
-      concurrency: PEER_CONCURRENCY,
-    },
-  );
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const insert = async (job: { id?: string; data: unknown; timestamp: number }) => {
+    await pool.query(INSERT_SQL, [job.id, job.data, job.timestamp]);
+  };
+  const worker = new Worker(NAIVE_QUEUE, insert, { connection, prefix, concurrency: PEER_CONCURRENCY });
   await worker.waitUntilReady();
   const server = createServer((_request, response) => void response.end('{"status":"ok"}')).listen(port, '127.0.0.1');
   await once(server, 'listening');
-  server.on('close', () => void worker.close().then(() => pool.end()));
-  return server;
+  return {
+    server,
+    /** BullMQ leaves a connection it was given open: closed here, so the process can exit. */
+    async stop() {
+      server.close();
+      await worker.close();
+      await Promise.all([pool.end(), connection.quit()]);
+    },
+  };
 }
 
 // Run alone (the benchmark starts it as a child process).
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const env = process.env;
-  const server = await startPeerWorker(env.REDIS_URL!, env.QUEUE_PREFIX!, env.DATABASE_URL!, Number(env.PORT ?? 0));
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void server.close());
+  const peer = await startPeerWorker(env.REDIS_URL!, env.QUEUE_PREFIX!, env.DATABASE_URL!, Number(env.PORT ?? 0));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void peer.stop());
 }

@@ -110,7 +110,8 @@ describe('producer batches against real Redis', () => {
   it('queues each payload as the text it was parsed from, which reads back as the same value', async () => {
     const { prefix, redis, producer } = producerOnNewPrefix();
     const texts = [
-      '{ "deal_id" : "caf\\u00e9 ☕",\n  "amount": 1.50, "big": 12345678901234567890, "nested": {"a": [1, {"b": null}]} }',
+      '{ "deal_id" : "caf\\u00e9 ☕",\n  "amount": 1.50, "big": 12345678901234567890,' +
+        ' "nested": {"a": [1, {"b": null}]} }',
       '{"deal_id":"plain"}',
     ];
     const events = texts.map(
@@ -121,10 +122,13 @@ describe('producer batches against real Redis', () => {
         payload: JSON.parse(text) as WebhookEvent<'new_influencer_post'>['payload'],
       }),
     );
-    await Promise.all(events.map((event, n) => producer.addDelivery(event, { raw: Buffer.from(texts[n]!), text: texts[n]! })));
+    const bodies = texts.map((text) => ({ raw: Buffer.from(text), text }));
+    await Promise.all(events.map((event, n) => producer.addDelivery(event, bodies[n]!)));
 
     const inbox = new Queue<InboxBatch>(catalog.inbox.queue, { connection: redis, prefix });
-    const [job] = await inbox.getJobs(['waiting']);
+    const jobs = await inbox.getJobs(['waiting']);
+    expect(jobs).toHaveLength(1);
+    const [job] = jobs;
     expect(job!.data).toEqual({ events });
     const stored = (await redis.hget(inbox.toKey(job!.id!), 'data'))!;
     for (const text of texts) expect(stored).toContain(`"payload":${text}}`);

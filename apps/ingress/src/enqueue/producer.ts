@@ -12,7 +12,8 @@ import {
 } from '@herohooks/contracts';
 import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
 import { queueClaims } from './dedup-claims';
-import { PreserializedJob, eventJson } from './preserialized-job';
+import { inboxBatchJson } from './inbox-batch-json';
+import { PreserializedJob } from './preserialized-job';
 import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
 /**
@@ -108,9 +109,8 @@ export function createProducer(options: ProducerOptions): Producer {
     // One transaction: the inbox job holding the batch, then the claims, which are written only if the job was.
     const batchId = randomUUID();
     const transaction = (await inbox.client).multi();
-    // An InboxBatch: { events: [...] }.
-    const batchJson = `{"events":[${unique.map((item) => eventJson(item.event, item.payloadText)).join(',')}]}`;
-    const job = new PreserializedJob(inbox, INBOX_BATCH, batchJson, jobOptions(catalog.inbox, batchId), batchId);
+    const opts = jobOptions(catalog.inbox, batchId);
+    const job = new PreserializedJob(inbox, INBOX_BATCH, inboxBatchJson(unique), opts, batchId);
     await job.addJob(transaction);
     queueClaims(transaction, {
       jobKey: inbox.toKey(batchId),

@@ -38,6 +38,13 @@ describe('accepted deliveries', () => {
     expect(batch?.opts.attempts).toBe(catalog.inbox.retry.attempts);
   });
 
+  it('queues a body that starts with a byte order mark as the same value, readable by the router', async () => {
+    const { app, inbox } = await start();
+    const response = await app.inject(signedWebhook('new_payout_request', `\uFEFF${payoutText}`));
+    expect(response.statusCode).toBe(202);
+    expect((await inbox.event(response.json().id))?.payload).toEqual(fixture('new_payout_request'));
+  });
+
   it('answers a repeated delivery 200 duplicate with the first delivery id and keeps one job', async () => {
     const { app, inbox } = await start();
     const first = (await app.inject(signedWebhook('new_payout_request', payoutText))).json();
