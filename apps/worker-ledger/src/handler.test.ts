@@ -75,6 +75,14 @@ describe('ledger handler on PostgreSQL', () => {
     expect(await eventCount()).toBe(events.length);
   });
 
+  it('names the deliveries it has booked, so a stalled-out batch dead-letters only the others', async () => {
+    const handler = ledgerHandler(db);
+    await handler.handle(event('booked-before-the-stall'), ctx);
+    expect(await handler.handledAmong?.(['booked-before-the-stall', 'never-reached'])).toEqual(
+      new Set(['booked-before-the-stall']),
+    );
+  });
+
   it('fails only the unbookable job of a batch; the others complete with their rows committed', async () => {
     const handler = ledgerHandler(db);
     const product = fixture('product_sent');

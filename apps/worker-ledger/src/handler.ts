@@ -1,5 +1,5 @@
 import type { WebhookEvent } from '@herohooks/contracts';
-import { bookBatch, type BookOutcome, type LedgerDb } from '@herohooks/ledger';
+import { bookBatch, bookedAmong, type BookOutcome, type LedgerDb } from '@herohooks/ledger';
 import { createBatcher } from '@herohooks/runtime';
 import type { ConsumerHandler } from '@herohooks/worker-kit';
 
@@ -31,6 +31,7 @@ export function ledgerHandler(db: LedgerDb, options: LedgerHandlerOptions = {}):
       if (outcome.status === 'rejected') throw outcome.reason;
       if (!outcome.value.booked) ctx.log.info('already in the ledger; nothing booked');
     },
+    handledAmong: (deliveryIds) => bookedAmong(db, deliveryIds),
     async close() {
       await batcher.drain();
       await db.close();

@@ -7,6 +7,7 @@ export { openLedger, parseLedgerLocation, LedgerDbEnv, type LedgerLocation } fro
 export { UnbookableEventError } from './errors';
 export { bookEvent, bookEvents, type BookResult } from './book';
 export { bookBatch, type BookOutcome } from './book-batch';
+export { bookedAmong } from './booked';
 export { projections } from './projections';
 export { ledgerSummary, type LedgerSummary, type CurrencySummary, type MoneyTotal } from './summary';
 export { exportLedger, type ExportOptions } from './export';

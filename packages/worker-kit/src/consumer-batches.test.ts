@@ -8,6 +8,7 @@ import { startConsumer } from './consumer';
 import { listDeadLetters, openQueuePair } from './dead-letter';
 import { DeferError, PermanentError, RateLimitError } from './errors';
 import { DoneMarks } from './done-marks';
+import type { ConsumerHandler } from './types';
 import { cleanup, event, fastRetry, kit, logger, prepare, start } from './test-consumer';
 
 afterEach(cleanup);
@@ -115,6 +116,25 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
     expect(times.get('free')).toHaveLength(1);
   });
 
+  /** A worker takes the batch and dies holding it: its lock runs out, and the consumer below fails it at once. */
+  const abandon = async (batchId: string) => {
+    const connection = { url: testRedisUrl() };
+    const dying = new Worker(catalog.slack.queue, null, { connection, prefix: kit.prefix, lockDuration: 300 });
+    expect((await dying.getNextJob('dying-token'))?.id).toBe(batchId);
+    await dying.close();
+  };
+  const startFailingStalledJobs = async (handler: ConsumerHandler) => {
+    const stalledJobs = { lockDurationMs: 300, checkIntervalMs: 200, maxStalledCount: 0 };
+    const options = { redisUrl: testRedisUrl(), prefix: kit.prefix, concurrency: 1, logger, stalledJobs };
+    kit.running = await startConsumer(handler, options);
+  };
+  /** The dead letters once `count` landed and a moment passed: the listener writes them side by side. */
+  const lettersOnceSettled = async (count: number) => {
+    await waitFor(async () => (await letters()).length >= count, { label: `${count} dead letters` });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return letters();
+  };
+
   it('dead-letters a batch that stalled too often event by event, except the done ones and those continuing alone', async () => {
     prepare();
     await addBatch('stuck-batch', [event('s-1'), event('s-2'), event('s-3'), event('s-4')]);
@@ -125,25 +145,30 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
     const pair = openQueuePair('slack', { url: testRedisUrl() }, kit.prefix);
     await pair.source.add('new_max_bid', event('s-4'), { ...jobOptions(catalog.slack, 'stuck-batch-s-4'), delay: 60_000 });
     await pair.close();
-    const dying = new Worker(catalog.slack.queue, null, { connection: { url: testRedisUrl() }, prefix: kit.prefix, lockDuration: 300 });
-    expect((await dying.getNextJob('dying-token'))?.id).toBe('stuck-batch');
-    await dying.close();
-    kit.running = await startConsumer(
-      { consumer: 'slack', idempotency: 'done-mark', handle: async () => undefined },
-      {
-        redisUrl: testRedisUrl(),
-        prefix: kit.prefix,
-        concurrency: 1,
-        logger,
-        stalledJobs: { lockDurationMs: 300, checkIntervalMs: 200, maxStalledCount: 0 },
-      },
-    );
-    await waitFor(async () => (await letters()).length >= 2, { label: 'two dead letters' });
-    // The listener writes the letters side by side; a third (the done s-3) would have landed by now.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await letters()).map((letter) => [letter.id, letter.data.reason]).sort()).toEqual([
+    await abandon('stuck-batch');
+    await startFailingStalledJobs({ consumer: 'slack', idempotency: 'done-mark', handle: async () => undefined });
+    expect((await lettersOnceSettled(2)).map((letter) => [letter.id, letter.data.reason]).sort()).toEqual([
       ['s-1', 'stalled_too_often'],
       ['s-2', 'stalled_too_often'],
     ]);
+  });
+
+  it("leaves the events a 'handler' consumer names as handled out of a stalled-out batch's dead letters", async () => {
+    prepare();
+    await addBatch('stuck-booked', [event('b-1'), event('b-2'), event('b-3')]);
+    await abandon('stuck-booked');
+    const asked: string[][] = [];
+    await startFailingStalledJobs({
+      consumer: 'slack',
+      idempotency: 'handler',
+      handle: async () => undefined,
+      // As a store of its own would answer: b-2 went in before the worker died.
+      handledAmong: async (ids) => {
+        asked.push([...ids]);
+        return new Set(ids.filter((id) => id === 'b-2'));
+      },
+    });
+    expect((await lettersOnceSettled(2)).map((letter) => letter.id).sort()).toEqual(['b-1', 'b-3']);
+    expect(asked).toEqual([['b-1', 'b-2', 'b-3']]);
   });
 });

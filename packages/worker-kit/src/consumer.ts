@@ -206,15 +206,19 @@ export async function startConsumer<Data>(
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
   // here; one the processor already dead-lettered has its letter, which is left as it is.
-  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done and
-  // those that continue as bare jobs of their own (an earlier run of the batch handed them on before it stalled).
+  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done (done
+  // marks, or the handler's own handledAmong) and those that continue as bare jobs of their own (an earlier run of
+  // the batch handed them on before it stalled).
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
     const { items, batch } = jobItems(job, definition.batched);
     const continues = async (item: JobItem) =>
       batch && (await queues.source.getJob(continuedJobId(job.id!, item.id))) !== undefined;
     const ids = items.map((item) => item.id);
-    const done = handler.idempotency === 'done-mark' ? doneMarks.doneAmong(ids) : Promise.resolve(new Set<string>());
+    const done =
+      handler.idempotency === 'done-mark'
+        ? doneMarks.doneAmong(ids)
+        : (handler.handledAmong?.(ids) ?? Promise.resolve(new Set<string>()));
     void done
       .then((marked) =>
         Promise.all(
