@@ -75,7 +75,7 @@ describe('ledger handler on PostgreSQL', () => {
     expect(await eventCount()).toBe(events.length);
   });
 
-  it('names the deliveries it has booked, so a stalled-out batch dead-letters only the others', async () => {
+  it('names, among delivery ids, only those it has booked', async () => {
     const handler = ledgerHandler(db);
     await handler.handle(event('booked-before-the-stall'), ctx);
     expect(await handler.handledAmong?.(['booked-before-the-stall', 'never-reached'])).toEqual(

@@ -4,7 +4,6 @@ import { PermanentError } from '@herohooks/worker-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bookEvents } from './book';
 import { bookBatch } from './book-batch';
-import { bookedAmong } from './booked';
 import { UnbookableEventError } from './errors';
 import { faultOnBooking } from './test-faults';
 import { eventOf, nonZero, rowsFor, tableCounts, testDrivers, type TestLedger } from './test-ledgers';
@@ -44,14 +43,6 @@ describe.each(testDrivers)('batched booking on $driver', (driver) => {
     expect(nonZero(await tableCounts(ledger.db))).toEqual(rowsForAll(webhookTypes));
     const logged = await ledger.db.query<{ delivery_id: string; type: string }>('SELECT delivery_id, type FROM events');
     expect(new Map(logged.map((r) => [r.delivery_id, r.type]))).toEqual(new Map(events.map((e) => [e.deliveryId, e.type])));
-  });
-
-  it('bookedAmong names the delivery ids that have an event in the ledger, and only those', async () => {
-    const events = [eventOf('new_payout_request'), eventOf('new_influencer_order')];
-    await bookEvents(ledger.db, events);
-    const ids = [events[1]!.deliveryId, 'never-booked', events[0]!.deliveryId];
-    expect(await bookedAmong(ledger.db, ids)).toEqual(new Set([events[0]!.deliveryId, events[1]!.deliveryId]));
-    expect(await bookedAmong(ledger.db, [])).toEqual(new Set());
   });
 
   it('bookEvents is all or nothing: one event the database refuses writes none of the batch', async () => {

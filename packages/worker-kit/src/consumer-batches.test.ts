@@ -128,7 +128,10 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
     const options = { redisUrl: testRedisUrl(), prefix: kit.prefix, concurrency: 1, logger, stalledJobs };
     kit.running = await startConsumer(handler, options);
   };
-  /** The dead letters once `count` landed and a moment passed: the listener writes them side by side. */
+  /**
+   * The dead letters once `count` landed and a moment passed: the listener writes them side by side, so one that
+   * should not be there would have landed too (the wait guards against a false pass).
+   */
   const lettersOnceSettled = async (count: number) => {
     await waitFor(async () => (await letters()).length >= count, { label: `${count} dead letters` });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -170,5 +173,20 @@ describe('startConsumer, batch jobs (a routed consumer gets the events of one in
     });
     expect((await lettersOnceSettled(2)).map((letter) => letter.id).sort()).toEqual(['b-1', 'b-3']);
     expect(asked).toEqual([['b-1', 'b-2', 'b-3']]);
+  });
+
+  it("dead-letters every event of a stalled-out batch when a 'handler' consumer cannot tell what it handled", async () => {
+    prepare();
+    await addBatch('stuck-unknown', [event('u-1'), event('u-2'), event('u-3')]);
+    await abandon('stuck-unknown');
+    await startFailingStalledJobs({
+      consumer: 'slack',
+      idempotency: 'handler',
+      handle: async () => undefined,
+      handledAmong: async () => {
+        throw new Error('its database is down');
+      },
+    });
+    expect((await lettersOnceSettled(3)).map((letter) => letter.id).sort()).toEqual(['u-1', 'u-2', 'u-3']);
   });
 });

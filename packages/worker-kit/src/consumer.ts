@@ -123,6 +123,20 @@ export async function startConsumer<Data>(
     return { kind: 'done' };
   }
 
+  /**
+   * Which of these delivery ids were handled, for a job BullMQ failed outside the processor: done marks, or the
+   * handler's own answer. When the handler cannot tell (its store is down), none: a false alarm, never a loss.
+   */
+  async function handledAmong(ids: string[]): Promise<ReadonlySet<string>> {
+    if (handler.idempotency === 'done-mark') return doneMarks.doneAmong(ids);
+    try {
+      return (await handler.handledAmong?.(ids)) ?? new Set();
+    } catch (err) {
+      log.warn({ err, deliveryIds: ids }, 'could not tell which events were handled; dead-lettering them all');
+      return new Set();
+    }
+  }
+
   /** Items not handled yet: for done-mark consumers, those without a done mark (one round trip for a batch). */
   async function notDone(items: JobItem[]): Promise<JobItem[]> {
     if (handler.idempotency !== 'done-mark') return items;
@@ -206,29 +220,27 @@ export async function startConsumer<Data>(
   worker.on('error', (err) => log.error({ err }, 'worker error'));
   // A job that failed for good outside the processor (BullMQ fails one that stalled too often) is dead-lettered
   // here; one the processor already dead-lettered has its letter, which is left as it is.
-  // A batch job is dead-lettered event by event, each under its delivery id, except the events already done (done
-  // marks, or the handler's own handledAmong) and those that continue as bare jobs of their own (an earlier run of
-  // the batch handed them on before it stalled).
+  // A batch job is dead-lettered event by event, each under its delivery id, except the events already handled
+  // (handledAmong) and those that continue as bare jobs of their own (an earlier run of the batch handed them on
+  // before it stalled).
   worker.on('failed', (job, err) => {
     if (!job || job.finishedOn === undefined) return;
     const { items, batch } = jobItems(job, definition.batched);
     const continues = async (item: JobItem) =>
       batch && (await queues.source.getJob(continuedJobId(job.id!, item.id))) !== undefined;
     const ids = items.map((item) => item.id);
-    const done =
-      handler.idempotency === 'done-mark'
-        ? doneMarks.doneAmong(ids)
-        : (handler.handledAmong?.(ids) ?? Promise.resolve(new Set<string>()));
-    void done
-      .then((marked) =>
+    void handledAmong(ids)
+      .then((handled) =>
         Promise.all(
           items.map(async (item) => {
-            if (marked.has(item.id) || (await queues.deadLetters.getJob(item.id)) || (await continues(item))) return;
+            if (handled.has(item.id) || (await queues.deadLetters.getJob(item.id)) || (await continues(item))) return;
             await deadLetter(item, err, job.attemptsMade);
           }),
         ),
       )
-      .catch((e: unknown) => log.error({ err: e, deliveryId: job.id }, 'could not dead-letter a failed job'));
+      .catch((e: unknown) =>
+        log.error({ err: e, jobId: job.id, deliveryIds: ids }, 'could not dead-letter a failed job'),
+      );
   });
   void worker.run();
   await worker.waitUntilReady();

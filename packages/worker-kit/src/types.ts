@@ -34,11 +34,12 @@ export interface ConsumerHandler<Data = unknown> {
   idempotency: 'done-mark' | 'handler';
   handle(data: Data, ctx: JobContext): Promise<void>;
   /**
-   * For 'handler' idempotency: which of these delivery ids are handled already. A batch job that BullMQ fails for
-   * good outside the processor (it stalled too often) is dead-lettered event by event; with this, the events the
-   * handler already took care of are left out instead of raising a false alarm.
+   * For 'handler' idempotency (ignored for 'done-mark'): which of these delivery ids are handled already, by work
+   * that is committed. A job that BullMQ fails for good outside the processor (it stalled too often) is
+   * dead-lettered event by event; the events named here are left out instead of raising a false alarm. When it
+   * rejects, every event is dead-lettered.
    */
-  handledAmong?(deliveryIds: readonly string[]): Promise<Set<string>>;
+  handledAmong?(deliveryIds: readonly string[]): Promise<ReadonlySet<string>>;
   /** Called once at shutdown after the worker stopped (close pools, transports). */
   close?(): Promise<void>;
 }
