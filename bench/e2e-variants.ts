@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { perSink } from './delivery-backlog';
 import { runPhase, WARMUP_S, type E2ePhase } from './e2e';
 import { startPipeline } from './pipeline';
-import { pipelineCpuMsPerDelivery } from './report';
+import { pipelineCpuMsPerDelivery } from './cpu-per-delivery';
 import { median } from './servers';
 
 /**

@@ -3,7 +3,10 @@ import { perSink } from './delivery-backlog';
 import { DRAIN_LIMIT_MS, WARMUP_S, keptUp, type E2ePhase } from './e2e';
 import { GROWTH_BATCH } from './growth';
 import type { Machine } from './machine';
-import { round, type Spread } from './stats';
+import { pipelineCpuMsPerDelivery } from './cpu-per-delivery';
+import { latency, statuses, table } from './markdown';
+import { peerSection } from './report-peer';
+import { round } from './stats';
 import { verdicts, type BenchResults } from './targets';
 
 export interface RunInfo {
@@ -16,16 +19,6 @@ export interface RunInfo {
   /** What this run did differently from the issue's full settings, and why. */
   notes: string[];
 }
-
-const table = (head: string[], rows: (string | number)[][]) =>
-  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-
-const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(1) : String(Math.round(value)));
-const latency = (s: Spread | null) => (s ? `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}` : 'not measured');
-const statuses = (s: Record<string, number>) =>
-  Object.entries(s)
-    .map(([status, n]) => `${status}×${n}`)
-    .join(' ');
 
 function ingressSection(results: BenchResults): string[] {
   const ingress = results.ingress;
@@ -73,22 +66,6 @@ function ingressSection(results: BenchResults): string[] {
       'argument the connections).',
     '',
   ];
-}
-
-/** Test equipment that shares the machine with the pipeline: not part of what a delivery costs. */
-const equipment = new Set(['bench', 'stubs']);
-
-/**
- * CPU per delivery of the pipeline's own processes while sending. A backlog that grew during the phase was work
- * not yet done, so where it grew the figure understates the cost.
- */
-export function pipelineCpuMsPerDelivery(phase: E2ePhase): { total: number; processes: Record<string, number> } {
-  const perS = phase.send.sentPerS;
-  const own = Object.entries(phase.cpu.processes).filter(([name, cores]) => !equipment.has(name) && Number.isFinite(cores));
-  return {
-    total: cpuMsPerDelivery(Object.fromEntries(own), perS),
-    processes: Object.fromEntries(own.map(([name, cores]) => [name, cpuMsPerDelivery({ [name]: cores }, perS)])),
-  };
 }
 
 function e2eSection(results: BenchResults): string[] {
@@ -162,81 +139,6 @@ function e2eSection(results: BenchResults): string[] {
       (e2e.slackMeasured ? '' : ' **Slack not measured**: worker-slack had no `SLACK_CHANNEL_INTERVAL_MS`, so it was not routed.'),
     '',
     table(['', ...e2e.phases.map((p) => `${p.ratePerSecond}/s for ${p.durationS} s`)], rows),
-    '',
-  ];
-}
-
-/** CPU ms per delivery of the given processes (cores while sending), NaN (an exited process) left out. */
-function cpuMsPerDelivery(processes: Record<string, number>, perS: number): number {
-  const cores = Object.values(processes).reduce((sum, n) => (Number.isFinite(n) ? sum + n : sum), 0);
-  return Math.round((cores / perS) * 1000 * 100) / 100;
-}
-
-function peerSection(results: BenchResults): string[] {
-  const peer = results.peer;
-  if (!peer) return [];
-  const ours = results.e2e?.phases.find((p) => p.ratePerSecond === peer.ratePerSecond);
-  const processCores = (cpu: Record<string, number>) =>
-    Object.entries(cpu)
-      .map(([name, n]) => `${name} ${n}`)
-      .join(', ');
-  const drained = (s: number | null) => (s === null ? `not within ${DRAIN_LIMIT_MS / 1000} s` : `${s} s`);
-  const kept = (up: boolean) => (up ? 'kept up' : '**fell behind**');
-  const sinks = results.e2e?.slackMeasured === false ? 'ledger and email' : 'ledger, Slack and email';
-  const peerOwn = Object.fromEntries(Object.entries(peer.cpu.processes).filter(([name]) => name !== 'bench'));
-  const both = (label: string, peerCell: string, oursCell: (p: E2ePhase) => string) => [
-    label,
-    peerCell,
-    ours ? oursCell(ours) : '–',
-  ];
-  const rows: string[][] = [
-    both(
-      'per delivery',
-      'HMAC, parse, one BullMQ add; one INSERT (no dedup, schema, log line, fan-out or idempotent booking)',
-      () => `HMAC, dedup claim, schema, log line, batched write; routed to the ${sinks}; booked idempotently`,
-    ),
-    both(
-      'sent / planned',
-      `${peer.send.sent} / ${peer.send.planned} (${peer.send.sentPerS}/s, skipped ${peer.send.skipped})`,
-      (p) => `${p.send.sent} / ${p.send.planned} (${p.send.sentPerS}/s, skipped ${p.send.skipped})`,
-    ),
-    both('answers', statuses(peer.send.statuses), (p) => statuses(p.send.statuses)),
-    both('HTTP answer p50 / p99 / max ms', latency(peer.send.http), (p) => latency(p.send.http)),
-    both('accept → booked_at p50 / p99 / max ms', latency(peer.booked), (p) => latency(p.ledger)),
-    both('202s = rows', `${peer.accepted} = ${peer.rows}`, (p) => `${p.accepted} = ${p.ledgerRows}`),
-    both('drained after last send', drained(peer.drainS), (p) => drained(p.drainS)),
-    both(
-      'kept up: backlog slope over the second half (herohooks: every sink)',
-      `${peer.backlog.slopePerS}/s; ${kept(peer.keptUp)}`,
-      (p) => `ledger ${p.deliveryBacklog.bySink.ledger?.slopePerS ?? '–'}/s; ${kept(keptUp(p))}`,
-    ),
-    both('CPU cores while sending', processCores(peer.cpu.processes), (p) => processCores(p.cpu.processes)),
-    both('CPU cores: whole machine (PostgreSQL included)', String(peer.cpu.machine), (p) => String(p.cpu.machine)),
-    both(
-      'CPU ms per delivery: every process but the sender and stubs (PostgreSQL not counted)',
-      String(cpuMsPerDelivery(peerOwn, peer.send.sentPerS)),
-      (p) => String(pipelineCpuMsPerDelivery(p).total),
-    ),
-    both(
-      'receiving side, CPU ms per request',
-      `${cpuMsPerDelivery({ receiver: peer.cpu.processes.receiver ?? Number.NaN }, peer.send.sentPerS)} (Express)`,
-      (p) => `${cpuMsPerDelivery({ ingress: p.cpu.processes.ingress ?? Number.NaN }, p.send.sentPerS)} (ingress)`,
-    ),
-  ];
-  return [
-    '## Peer end to end: Express + BullMQ + PostgreSQL',
-    '',
-    'The ingestion a same-stack shop would write by hand: `bench/express-bullmq.ts` receives (the peer of the ingress ' +
-      'table above) and `bench/peer-worker.ts` consumes, a BullMQ worker with concurrency ' +
-      `${peer.concurrency} writing each job into PostgreSQL with one INSERT. It runs alone (herohooks is not up), on a ` +
-      'private redis-server with `appendfsync always`, under the same open-loop sender after a short warm-up' +
-      `${peer.warmUpDrained ? '' : ' (which had **not** drained when the measured run began)'}; latency runs from ` +
-      "the job's add (the accept) to its row's `booked_at` (`now()` of the INSERT). Beside it, herohooks at the " +
-      'same rate from the end-to-end part. The peer does much less per delivery and has one sink where herohooks ' +
-      `has the ${sinks} on the same machine, so its latency is no target to beat: the rows show what the extra ` +
-      'work costs. The peer commits once per delivery; that PostgreSQL work shows only in the whole-machine row.',
-    '',
-    table(['', `peer, ${peer.ratePerSecond}/s for ${peer.durationS} s`, ours ? `herohooks, ${ours.ratePerSecond}/s` : 'herohooks'], rows),
     '',
   ];
 }
