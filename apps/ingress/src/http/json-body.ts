@@ -1,27 +1,22 @@
 import sjson from 'secure-json-parse';
 import { MalformedBodyError } from './errors';
 
-/** Real payloads nest 3–4 levels; anything far deeper is an attack on the parser or on consumers' recursion. */
+/** Real payloads nest 3–4 levels; anything far deeper is an attack on the recursion of whatever walks the value. */
 export const MAX_JSON_DEPTH = 64;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const [OPEN_ARRAY, OPEN_OBJECT, CLOSE_ARRAY, CLOSE_OBJECT] = [0x5b, 0x7b, 0x5d, 0x7d];
 
-/** Scans the raw bytes (no parsing, no recursion) for a nesting deeper than `max`. */
-function nestsDeeperThan(raw: Uint8Array, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < raw.length; i++) {
-    const byte = raw[i]!;
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
-      if (++depth > max) return true;
-    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) depth--;
+/**
+ * Whether a parsed value nests objects or arrays more than `levels` deep. V8's JSON.parse does not recurse, so a
+ * deep body parses safely; what recurses is whatever walks the value afterwards, this walk included, which stops
+ * at the limit.
+ */
+function nestsDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  if (Array.isArray(value)) return value.some((item) => nestsDeeperThan(item, levels - 1));
+  for (const key in value) {
+    if (nestsDeeperThan((value as Record<string, unknown>)[key], levels - 1)) return true;
   }
   return false;
 }
@@ -43,9 +38,6 @@ export function parseJsonBody(raw: Uint8Array): ParsedJson {
   } catch {
     throw new MalformedBodyError('invalid_utf8', 'The body is not valid UTF-8.');
   }
-  if (nestsDeeperThan(raw, MAX_JSON_DEPTH)) {
-    throw new MalformedBodyError('json_too_deep', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
-  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -53,6 +45,9 @@ export function parseJsonBody(raw: Uint8Array): ParsedJson {
     throw new MalformedBodyError('malformed_json', 'The body is not valid JSON.');
   }
   if (value === null || typeof value !== 'object') return { value, text };
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new MalformedBodyError('json_too_deep', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   try {
     sjson.scan(value, { protoAction: 'error', constructorAction: 'error' });
   } catch {
