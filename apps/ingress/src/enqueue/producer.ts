@@ -13,6 +13,7 @@ import {
 import { createBatcher, withDeadline, type Batcher, type Logger } from '@herohooks/runtime';
 import { queueClaims } from './dedup-claims';
 import { inboxBatchJson } from './inbox-batch-json';
+import { jobAddTransactions } from './job-add-transactions';
 import { PreserializedJob } from './preserialized-job';
 import { EnqueueUnavailableError, enqueueRefusal } from './unavailable';
 
@@ -84,6 +85,9 @@ export function createProducer(options: ProducerOptions): Producer {
     // Without a listener an 'error' event would crash the process; reconnecting is ioredis' job.
     queue.on('error', (error) => logger.warn({ err: error, queue: queue.name }, 'queue connection error'));
   }
+  const batchTransactions = jobAddTransactions(redis, (error) =>
+    logger.warn({ err: error }, 'inbox batch connection error'),
+  );
 
   /** One batcher per queue: a batch is one write, and a failed or late batch refuses each of its requests. */
   const batcherFor = <In, Out>(queue: Queue, write: (items: In[]) => Promise<Out[]>): Batcher<In, Out> =>
@@ -108,7 +112,8 @@ export function createProducer(options: ProducerOptions): Producer {
     }
     // One transaction: the inbox job holding the batch, then the claims, which are written only if the job was.
     const batchId = randomUUID();
-    const transaction = (await inbox.client).multi();
+    await inbox.client;
+    const transaction = await batchTransactions.start();
     const opts = jobOptions(catalog.inbox, batchId);
     const job = new PreserializedJob(inbox, INBOX_BATCH, inboxBatchJson(unique), opts, batchId);
     await job.addJob(transaction);
@@ -125,7 +130,7 @@ export function createProducer(options: ProducerOptions): Producer {
       // Inside a MULTI, ioredis does not see a NOSCRIPT (Redis lost its scripts: SCRIPT FLUSH, a failover behind a
       // proxy that kept the connection) and would send BullMQ's script by its SHA forever; a new connection makes
       // it send the script's text again. Redis names an error's class in the first word of its reply.
-      if (failed instanceof ReplyError && failed.message.startsWith('NOSCRIPT')) redis.disconnect(true);
+      if (failed instanceof ReplyError && failed.message.startsWith('NOSCRIPT')) batchTransactions.reconnect();
       throw failed;
     }
     const holders = results?.[1]?.[1] as string[] | null | undefined;
@@ -148,7 +153,8 @@ export function createProducer(options: ProducerOptions): Producer {
       deliveries.push({ event, payloadText: body.text, dedupId: dedupId(event.type, body.raw) }),
     addTracking: (job) => trackingJobs.push(job),
     async ready() {
-      const pinged = withDeadline(redis.ping(), timeoutMs, () => new EnqueueUnavailableError('timeout'));
+      const pings = Promise.all([redis.ping(), batchTransactions.ping()]);
+      const pinged = withDeadline(pings, timeoutMs, () => new EnqueueUnavailableError('timeout'));
       return pinged.then(
         () => true,
         () => false,
@@ -156,7 +162,7 @@ export function createProducer(options: ProducerOptions): Producer {
     },
     async close() {
       await Promise.all([deliveries.drain(), trackingJobs.drain()]);
-      await Promise.all([inbox.close(), tracking.close()]);
+      await Promise.all([inbox.close(), tracking.close(), batchTransactions.close()]);
     },
   };
 }
