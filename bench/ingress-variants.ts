@@ -13,7 +13,8 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  *   node --import tsx bench/ingress-variants.ts '{"shipped":{},"v8-defaults":{"NODE_OPTIONS":""}}' \
  *     [everysec|always] [rounds] [roundS] [connections]
  *
- * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships. Each variant
+ * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships; the key
+ * INGRESS_ENTRY runs another build instead (e.g. a copy of apps/ingress/dist from before a change). Each variant
  * also prints its garbage collections (count and main-thread seconds). Identical processes can differ by up to 1.3×
  * here for their whole life; give each setting two variants of its own to tell a setting from such a process.
  */
@@ -28,9 +29,10 @@ const CONNECTIONS = Number(connectionsArg);
 /**
  * The main thread's garbage collection over the variant's whole life, from its /metrics: a steadier figure than
  * CPU per request for judging heap settings, as it does not move with the machine's other load. prom-client records
- * the first entry of each batch of GC entries Node reports, so counts and seconds may read a little low.
+ * the first entry of each batch of GC entries Node reports, so counts and seconds may read a little low. Also the
+ * mean size of its inbox batches (deliveries per Redis transaction).
  */
-async function gcSummary(url: string): Promise<string> {
+async function lifeSummary(url: string): Promise<string> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
   // A kind of collection that never ran has no line: 0.
   const value = (name: string, label: string) =>
@@ -40,7 +42,11 @@ async function gcSummary(url: string): Promise<string> {
     return `${count} (${seconds!.toFixed(2)} s)`;
   };
   const oldMb = value('heap_space_size_used_bytes', 'space="old"') / 1e6;
-  return `collections: young ${gc('minor')}, full ${gc('major')}; old generation in use ${oldMb.toFixed(0)} MB`;
+  const batches = (field: string) =>
+    Number(new RegExp(`herohooks_ingress_batch_size_${field}\\{queue="inbox"\\} (\\S+)`).exec(metrics)?.[1] ?? 0);
+  const meanBatch = batches('sum') / batches('count');
+  return `collections: young ${gc('minor')}, full ${gc('major')}; old generation in use ${oldMb.toFixed(0)} MB; ` +
+    `mean inbox batch ${meanBatch.toFixed(1)}`;
 }
 
 const redis = await startRedisServer(mode);
@@ -50,13 +56,14 @@ const prefix = `hh-variants-${randomUUID().slice(0, 8)}`;
 const runs: { name: string; url: string; pid: number; stop(): Promise<void>; rps: number[]; ingressUs: number[]; redisUs: number[] }[] = [];
 try {
   for (const [name, env] of Object.entries(variants)) {
-    const { child, url } = await startChild('apps/ingress/dist/main.js', {
+    const { INGRESS_ENTRY: entry = 'apps/ingress/dist/main.js', ...settings } = env;
+    const { child, url } = await startChild(entry, {
       ...nodeOptionsEnv('ingress'),
-      ...env,
+      ...settings,
       REDIS_URL: redis.url,
       QUEUE_PREFIX: `${prefix}-${name}`,
       IH_WEBHOOK_SECRETS: SECRET,
-      LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+      LOG_LEVEL: settings.LOG_LEVEL ?? 'info',
     });
     runs.push({ name, url, pid: child.pid!, stop: () => stopChild(child), rps: [], ingressUs: [], redisUs: [] });
   }
@@ -78,7 +85,7 @@ try {
         `[${run.ingressUs.join(', ')}]; Redis µs/request ${median(run.redisUs)} [${run.redisUs.join(', ')}]; ` +
         `peak RSS ${memoryMb(run.pid).peakRssMb} MB`,
     );
-    console.log(`  ${await gcSummary(run.url)}`);
+    console.log(`  ${await lifeSummary(run.url)}`);
   }
 } finally {
   await Promise.all(runs.map((run) => run.stop()));
