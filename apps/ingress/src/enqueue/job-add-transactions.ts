@@ -1,51 +1,117 @@
-import { createIORedisClient, type IRedisClient, type IRedisTransaction } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { IRedisTransaction, Job } from 'bullmq';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 /** BullMQ's names (with its version after the colon) of the scripts a job add runs: addStandardJob and kin. */
 const JOB_ADD_SCRIPT = /^add\w*Job:/;
 
+interface Script {
+  lua: string;
+  sha: string;
+  numberOfKeys: number;
+}
+
 interface DefinedScripts {
-  scriptsSet: Record<string, { lua: string; numberOfKeys: number }>;
+  scriptsSet: Record<string, Script>;
+}
+
+/** One command's reply in a transaction, as ioredis gives them: an error, or null and the value. */
+export type Reply = [Error | null, unknown];
+
+/**
+ * MULTI, the commands, EXEC, sent as one plain ioredis pipeline. BullMQ's Job.addJob calls `runCommand` with one of
+ * its scripts, which goes out as an EVALSHA of the script loaded beforehand. Every method is on the prototype:
+ * functions made per transaction and stored on it (as ioredis' multi(), its script commands and BullMQ's
+ * transaction wrapper do) kept every batch, with its payloads, alive through young collections until the next full
+ * one (docs/operations.md, Memory).
+ */
+export class BatchTransaction {
+  constructor(
+    private readonly pipeline: ChainableCommander,
+    private readonly scripts: ReadonlyMap<string, Script>,
+  ) {
+    pipeline.call('MULTI');
+  }
+
+  /** Queues BullMQ's add of `job`. */
+  addJob(job: Job): Promise<unknown> {
+    return job.addJob(this as unknown as IRedisTransaction);
+  }
+
+  /** What BullMQ's Job.addJob calls (its IRedisTransaction interface) to run one of its scripts. */
+  runCommand(name: string, args: (string | number | Buffer)[]): this {
+    const script = this.scripts.get(name);
+    if (!script) throw new Error(`the batch connection has no script ${name}: BullMQ adds jobs differently now`);
+    this.pipeline.evalsha(script.sha, script.numberOfKeys, ...args);
+    return this;
+  }
+
+  eval(script: string, numberOfKeys: number, ...args: (string | number)[]): this {
+    this.pipeline.eval(script, numberOfKeys, ...args);
+    return this;
+  }
+
+  /** Sends it all; resolves with each command's reply in order, or rejects when Redis refused the transaction. */
+  async exec(): Promise<Reply[]> {
+    this.pipeline.call('EXEC');
+    const results = (await this.pipeline.exec()) ?? [];
+    const [error, replies] = results[results.length - 1] ?? [new Error('no reply to EXEC'), null];
+    if (error) throw error;
+    return (replies as unknown[]).map((reply): Reply => (reply instanceof Error ? [reply, null] : [null, reply]));
+  }
 }
 
 export interface JobAddTransactions {
-  /**
-   * A MULTI on which BullMQ's Job.addJob can be called; call it once BullMQ has defined its scripts on the queue's
-   * connection (after `await queue.client`).
-   */
-  start(): Promise<IRedisTransaction>;
-  /** Drops the connection and makes a new one, so that ioredis sends the scripts' text again (see the producer). */
-  reconnect(): void;
+  /** A transaction to add a job to; call it once BullMQ has defined its scripts (after `await queue.client`). */
+  start(): Promise<BatchTransaction>;
+  /** Loads the scripts into Redis again, after a NOSCRIPT (SCRIPT FLUSH, a failover behind a proxy). */
+  reloadScripts(): void;
   ping(): Promise<unknown>;
   close(): Promise<void>;
 }
 
 /**
- * Transactions for job adds, on a connection of their own that defines only the scripts a job add runs, copied
- * from the queue's connection once BullMQ has defined them there. ioredis copies every script a connection defines
- * onto each transaction it starts, and BullMQ defines about fifty: a MULTI on the queue's connection took 20 µs,
- * one here 4 µs (2026-12-05, Xeon), paid once per inbox batch.
+ * Transactions for job adds, on a connection of their own without scripts defined on it. ioredis copies every
+ * script a connection defines onto each pipeline it starts, and BullMQ defines about fifty on the queue's
+ * connection: a MULTI there took 20 µs, a pipeline here 4 µs. The job-add scripts are taken from the queue's
+ * connection, where BullMQ defined them, and loaded into Redis whenever this connection (re)connects.
  */
 export function jobAddTransactions(queueConnection: Redis, onError: (error: Error) => void): JobAddTransactions {
   const connection = queueConnection.duplicate();
   connection.on('error', onError);
-  const client: IRedisClient = createIORedisClient(connection);
-  // Only the first transactions wait for the connection; later ones fail at once while it is down (no offline queue).
   const firstReady = new Promise<void>((resolve) => connection.once('ready', resolve));
-  let scriptsCopied = false;
+  let scripts: ReadonlyMap<string, Script> | undefined;
+  let loaded: Promise<void> | undefined;
+
+  const load = (known: ReadonlyMap<string, Script>): Promise<void> => {
+    const loading = Promise.all([...known.values()].map((script) => connection.script('LOAD', script.lua)));
+    // A failed load is tried again by the next batch rather than failing every batch after it.
+    loaded = loading.then(
+      () => undefined,
+      (error: unknown) => {
+        loaded = undefined;
+        throw error;
+      },
+    );
+    return loaded;
+  };
+  // Redis may have restarted with an empty script cache.
+  connection.on('ready', () => {
+    if (scripts) load(scripts).catch(onError);
+  });
 
   return {
     async start() {
-      if (!scriptsCopied) {
-        for (const [name, script] of Object.entries((queueConnection as unknown as DefinedScripts).scriptsSet)) {
-          if (JOB_ADD_SCRIPT.test(name)) connection.defineCommand(name, { lua: script.lua, numberOfKeys: script.numberOfKeys });
-        }
-        scriptsCopied = true;
+      if (!scripts) {
+        const defined = Object.entries((queueConnection as unknown as DefinedScripts).scriptsSet);
+        scripts = new Map(defined.filter(([name]) => JOB_ADD_SCRIPT.test(name)));
       }
       await firstReady;
-      return client.multi();
+      await (loaded ?? load(scripts));
+      return new BatchTransaction(connection.pipeline(), scripts);
     },
-    reconnect: () => connection.disconnect(true),
+    reloadScripts() {
+      if (scripts) load(scripts).catch(onError);
+    },
     ping: () => connection.ping(),
     async close() {
       await connection.quit().catch(() => connection.disconnect());

@@ -116,7 +116,7 @@ export function createProducer(options: ProducerOptions): Producer {
     const transaction = await batchTransactions.start();
     const opts = jobOptions(catalog.inbox, batchId);
     const job = new PreserializedJob(inbox, INBOX_BATCH, inboxBatchJson(unique), opts, batchId);
-    await job.addJob(transaction);
+    await transaction.addJob(job);
     queueClaims(transaction, {
       jobKey: inbox.toKey(batchId),
       copiesKey: inboxCopiesKey(prefix, batchId),
@@ -127,10 +127,9 @@ export function createProducer(options: ProducerOptions): Producer {
     const results = await transaction.exec();
     const failed = results?.find(([error]) => error)?.[0];
     if (failed) {
-      // Inside a MULTI, ioredis does not see a NOSCRIPT (Redis lost its scripts: SCRIPT FLUSH, a failover behind a
-      // proxy that kept the connection) and would send BullMQ's script by its SHA forever; a new connection makes
-      // it send the script's text again. Redis names an error's class in the first word of its reply.
-      if (failed instanceof ReplyError && failed.message.startsWith('NOSCRIPT')) batchTransactions.reconnect();
+      // Redis lost the scripts (SCRIPT FLUSH, a failover behind a proxy that kept the connection): this batch is
+      // refused, and the next ones wait for them to be loaded again. Redis names an error's class in the first word.
+      if (failed instanceof ReplyError && failed.message.startsWith('NOSCRIPT')) batchTransactions.reloadScripts();
       throw failed;
     }
     const holders = results?.[1]?.[1] as string[] | null | undefined;

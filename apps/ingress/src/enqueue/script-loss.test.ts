@@ -27,7 +27,7 @@ const event = (deliveryId: string, n: number): WebhookEvent<'new_influencer_post
 });
 
 describe('when Redis loses its scripts (SCRIPT FLUSH, a failover behind a proxy)', () => {
-  it('refuses the batch caught by it without claiming anything, then accepts again on a new connection', async () => {
+  it('refuses the batch caught by it without claiming anything, then accepts again once they are loaded again', async () => {
     server = await startRedisServer('everysec');
     const redis = connectRedis(server.url, 'producer');
     const admin = new Redis(server.url);
@@ -38,6 +38,7 @@ describe('when Redis loses its scripts (SCRIPT FLUSH, a failover behind a proxy)
       const text = JSON.stringify({ deal_id: `deal-${n}` });
       return { raw: Buffer.from(text), text };
     };
+    // A Redis that never ran BullMQ's scripts: the producer loads them before its first batch.
     expect(await producer.addDelivery(event('a', 1), body(1))).toEqual({ id: 'a', duplicate: false });
 
     await admin.script('FLUSH');
@@ -46,7 +47,7 @@ describe('when Redis loses its scripts (SCRIPT FLUSH, a failover behind a proxy)
 
     const retried = await waitFor(
       () => producer!.addDelivery(event('b-retry', 2), body(2)).catch(() => undefined),
-      { label: 'the retry accepted on a new connection' },
+      { label: 'the retry accepted with the scripts loaded again' },
     );
     expect(retried).toEqual({ id: 'b-retry', duplicate: false });
   });
