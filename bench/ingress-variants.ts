@@ -30,7 +30,8 @@ const CONNECTIONS = Number(connectionsArg);
  * The main thread's garbage collection over the variant's whole life, from its /metrics: a steadier figure than
  * CPU per request for judging heap settings, as it does not move with the machine's other load. prom-client records
  * the first entry of each batch of GC entries Node reports, so counts and seconds may read a little low. Also the
- * mean size of its inbox batches (deliveries per Redis transaction).
+ * young generation's size at the end (a young generation that never grew collects far more often) and the mean size
+ * of its inbox batches (deliveries per Redis transaction).
  */
 async function lifeSummary(url: string): Promise<string> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -42,10 +43,12 @@ async function lifeSummary(url: string): Promise<string> {
     return `${count} (${seconds!.toFixed(2)} s)`;
   };
   const oldMb = value('heap_space_size_used_bytes', 'space="old"') / 1e6;
+  const newMb = value('heap_space_size_total_bytes', 'space="new"') / 1e6;
   const batches = (field: string) =>
     Number(new RegExp(`herohooks_ingress_batch_size_${field}\\{queue="inbox"\\} (\\S+)`).exec(metrics)?.[1] ?? 0);
   const meanBatch = batches('sum') / batches('count');
-  return `collections: young ${gc('minor')}, full ${gc('major')}; old generation in use ${oldMb.toFixed(0)} MB; ` +
+  return `collections: young ${gc('minor')}, full ${gc('major')}; old generation in use ${oldMb.toFixed(0)} MB, ` +
+    `young ${newMb.toFixed(0)} MB; ` +
     `mean inbox batch ${meanBatch.toFixed(1)}`;
 }
 

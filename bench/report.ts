@@ -55,14 +55,16 @@ function ingressSection(results: BenchResults): string[] {
     '',
     'Reading it: on these 2-core machines the load generator, Redis and the server share the cores, so every server ' +
       'here is CPU-bound. The ingress does per request what the naive server does plus a dedup claim (a SHA-256 of ' +
-      'the body, a GET and a SET in Redis), TypeBox validation, a log line and metrics, and still comes close to it: ' +
+      'the body, a GET and a SET in Redis), TypeBox validation, a log line and metrics, and answers as many or more: ' +
       'the deliveries of one event-loop turn are written as one transaction (their claims and ONE inbox job holding ' +
       'them all), so the per-job cost of BullMQ (job object, JSON and msgpack encoding, one Lua call, an ioredis ' +
       'pipeline) is paid once per batch instead of once per request. What is left per request is HTTP, the HMAC, ' +
       'parsing and the claim; the access log line and metrics are about 4 % of its CPU (switched off in place, ' +
       '12 alternating rounds, 2026-12-05). The payloads go into the batch as the text they were parsed from, not ' +
-      'serialised again. At 50 connections the ingress also waits for Redis: a CPU profile finds its main thread ' +
-      'idle 13–14 % of the time, and with 100 connections it answered 9–15 % more (`bench/ingress-variants.ts`, last ' +
+      'serialised again, and the batch goes out as a plain pipeline that keeps nothing alive past its reply (per-' +
+      'transaction functions of ioredis and BullMQ kept every batch until a full collection: docs/operations.md, ' +
+      'Ingress memory). At 50 connections the ingress also waits for Redis: CPU profiles find its main thread idle ' +
+      '13–24 % of the time, and with 100 connections it answered 9–15 % more (`bench/ingress-variants.ts`, last ' +
       'argument the connections).',
     '',
   ];
