@@ -1,18 +1,17 @@
 // Runs in the same MULTI as, and after, the BullMQ add of the batch job. It claims nothing unless that job exists,
 // so a claim never names a delivery that is not queued (Redis does not roll a MULTI back when one command fails).
-// For each delivery: the delivery id that holds its claim, claiming it when nobody does; a delivery whose claim is
-// held by another is recorded in the batch's copies hash, which the router reads to leave it out.
+// For each delivery: the delivery id that holds its claim, claiming it when nobody does (one SET NX, the common
+// case); a delivery whose claim is held by another is recorded in the batch's copies hash, which the router reads
+// to leave it out. A script runs with the clock stopped, so a claim SET NX found cannot expire before the GET.
 // KEYS: job hash, copies hash, then one claim key per delivery; ARGV: claim TTL, copies TTL, then the delivery ids.
 const CLAIM_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 local holders = {}
 for i = 3, #KEYS do
-  local holder = redis.call('GET', KEYS[i])
-  if holder then
+  local holder = ARGV[i]
+  if not redis.call('SET', KEYS[i], holder, 'NX', 'EX', ARGV[1]) then
+    holder = redis.call('GET', KEYS[i])
     redis.call('HSET', KEYS[2], ARGV[i], holder)
-  else
-    holder = ARGV[i]
-    redis.call('SET', KEYS[i], holder, 'EX', ARGV[1])
   end
   holders[i - 2] = holder
 end
