@@ -55,7 +55,7 @@ function ingressSection(results: BenchResults): string[] {
     '',
     'Reading it: on these 2-core machines the load generator, Redis and the server share the cores, so every server ' +
       'here is CPU-bound. The ingress does per request what the naive server does plus a dedup claim (a SHA-256 of ' +
-      'the body, a GET and a SET in Redis), TypeBox validation, a log line and metrics, and answers as many or more: ' +
+      'the body and a SET NX in Redis), TypeBox validation, a log line and metrics, and answers as many or more: ' +
       'the deliveries of one event-loop turn are written as one transaction (their claims and ONE inbox job holding ' +
       'them all), so the per-job cost of BullMQ (job object, JSON and msgpack encoding, one Lua call, an ioredis ' +
       'pipeline) is paid once per batch instead of once per request. What is left per request is HTTP, the HMAC, ' +
