@@ -3,6 +3,8 @@
 // For each delivery: the delivery id that holds its claim, claiming it when nobody does (one SET NX, the common
 // case); a delivery whose claim is held by another is recorded in the batch's copies hash, which the router reads
 // to leave it out. A script runs with the clock stopped, so a claim SET NX found cannot expire before the GET.
+// A claim held by the delivery itself is not a copy: ioredis sends an unanswered transaction again after a
+// reconnect, and that second run must not mark the whole batch as copies of itself.
 // KEYS: job hash, copies hash, then one claim key per delivery; ARGV: claim TTL, copies TTL, then the delivery ids.
 const CLAIM_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
@@ -10,8 +12,8 @@ local holders = {}
 for i = 3, #KEYS do
   local holder = ARGV[i]
   if not redis.call('SET', KEYS[i], holder, 'NX', 'EX', ARGV[1]) then
-    holder = redis.call('GET', KEYS[i])
-    redis.call('HSET', KEYS[2], ARGV[i], holder)
+    holder = redis.call('GET', KEYS[i]) or ARGV[i]
+    if holder ~= ARGV[i] then redis.call('HSET', KEYS[2], ARGV[i], holder) end
   end
   holders[i - 2] = holder
 end

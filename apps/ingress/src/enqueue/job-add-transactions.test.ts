@@ -60,6 +60,15 @@ describe('job-add transactions', () => {
     expect(ownFunctions(pipeline)).toEqual(['resolve', 'reject']);
   });
 
+  it('refuse a batch after a second, not hold it, while the connection has never connected', async () => {
+    const unreachable = connectRedis('redis://127.0.0.1:1', 'producer');
+    unreachable.on('error', () => undefined);
+    const transactions = jobAddTransactions(unreachable, () => undefined);
+    cleanups.push(async () => unreachable.disconnect(), () => transactions.close());
+
+    await expect(transactions.start()).rejects.toThrow(/has not connected/);
+  });
+
   it('refuse a script BullMQ did not define for job adds, naming it', async () => {
     const { transactions } = await transactionsBesideQueue();
     const transaction = await transactions.start();

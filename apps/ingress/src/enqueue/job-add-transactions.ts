@@ -1,5 +1,6 @@
 import type { IRedisTransaction, Job } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { withDeadline } from '@herohooks/runtime';
 
 /** BullMQ's names (with its version after the colon) of the scripts a job add runs: addStandardJob and kin. */
 const JOB_ADD_SCRIPT = /^add\w*Job:/;
@@ -13,6 +14,11 @@ interface Script {
 interface DefinedScripts {
   scriptsSet: Record<string, Script>;
 }
+
+/** How long a batch waits for the connection's first connect. */
+const CONNECT_WAIT_MS = 1_000;
+
+const notConnected = () => new Error('the inbox batch connection has not connected to Redis');
 
 /** One command's reply in a transaction, as ioredis gives them: an error, or null and the value. */
 export type Reply = [Error | null, unknown];
@@ -55,8 +61,10 @@ export class BatchTransaction {
     this.pipeline.call('EXEC');
     const results = (await this.pipeline.exec()) ?? [];
     const [error, replies] = results[results.length - 1] ?? [new Error('no reply to EXEC'), null];
-    if (error) throw error;
-    return (replies as unknown[]).map((reply): Reply => (reply instanceof Error ? [reply, null] : [null, reply]));
+    // An EXECABORT's cause (OOM, READONLY, …) is in the reply to the command Redis refused to queue.
+    if (error) throw results.find(([queueError]) => queueError && queueError !== error)?.[0] ?? error;
+    if (!Array.isArray(replies)) throw new Error('Redis did not run the transaction');
+    return replies.map((reply): Reply => (reply instanceof Error ? [reply, null] : [null, reply]));
   }
 }
 
@@ -105,7 +113,9 @@ export function jobAddTransactions(queueConnection: Redis, onError: (error: Erro
         const defined = Object.entries((queueConnection as unknown as DefinedScripts).scriptsSet);
         scripts = new Map(defined.filter(([name]) => JOB_ADD_SCRIPT.test(name)));
       }
-      await firstReady;
+      // Until the first connect, a batch waits for it up to a second, not without end holding its payloads; after
+      // that, while Redis cannot be reached, a batch fails at once (no offline queue).
+      if (connection.status !== 'ready') await withDeadline(firstReady, CONNECT_WAIT_MS, notConnected);
       await (loaded ?? load(scripts));
       return new BatchTransaction(connection.pipeline(), scripts);
     },
