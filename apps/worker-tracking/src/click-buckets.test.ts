@@ -58,6 +58,15 @@ describe('ClickBuckets', () => {
     expect(await buckets.claim(key, window, 'i1')).toEqual({ state: 'uncertain', clicks: 2 });
   });
 
+  it('answers a claim that Redis runs twice (ioredis resends it after a reconnect) claimed both times', async () => {
+    const { window } = await buckets.add('job-1', { ...key, increase_clicks: 2 });
+
+    expect(await buckets.claim(key, window, 'i1', 'attempt-1')).toEqual({ state: 'claimed', clicks: 2 });
+    expect(await buckets.claim(key, window, 'i1', 'attempt-1')).toEqual({ state: 'claimed', clicks: 2 });
+    // Another call of the same job, after the worker died mid-send, still finds it uncertain.
+    expect(await buckets.claim(key, window, 'i1', 'attempt-2')).toEqual({ state: 'uncertain', clicks: 2 });
+  });
+
   it('lets a replayed dead letter (a new job instance) send an uncertain window again', async () => {
     const { window } = await buckets.add('job-1', { ...key, increase_clicks: 2 });
     await buckets.claim(key, window, 'i1');

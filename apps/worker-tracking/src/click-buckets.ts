@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 // Keys (all under the queue prefix, so `{herohooks}` keeps them in one Redis Cluster slot):
 //   clicks:open:<bucket>   id of the window currently gathering clicks for a bucket key
-//   clicks:window:<id>     hash {clicks, jobs, state, instance} of one window
+//   clicks:window:<id>     hash {clicks, jobs, state, instance, attempt} of one window
 //   clicks:seen:<job id>   the window a click job was added to, so a redelivered job is not added twice
 
 const ADD = `
@@ -25,17 +25,20 @@ return {1, window}
 // Closes the window (new clicks open the next one) and takes the right to send it. A window found "sending"
 // was being sent when its worker died: the outcome is unknown. One found "uncertain" by the same job instance is
 // that job redelivered; by another instance, it is a dead letter a person replayed, which means "send it".
+// A window found "sending" by the same claim attempt is this very call run again (ioredis sends an unanswered
+// command again after a reconnect): it is still claimed, not uncertain.
 const CLAIM = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 local clicks = redis.call('HGET', KEYS[2], 'clicks')
 if not clicks then return {'missing', '0'} end
 local state = redis.call('HGET', KEYS[2], 'state') or 'pending'
 if state == 'sent' then return {'sent', clicks} end
+if state == 'sending' and redis.call('HGET', KEYS[2], 'attempt') == ARGV[3] then return {'claimed', clicks} end
 if state == 'sending' or (state == 'uncertain' and redis.call('HGET', KEYS[2], 'instance') == ARGV[2]) then
   redis.call('HSET', KEYS[2], 'state', 'uncertain', 'instance', ARGV[2])
   return {'uncertain', clicks}
 end
-redis.call('HSET', KEYS[2], 'state', 'sending', 'instance', ARGV[2])
+redis.call('HSET', KEYS[2], 'state', 'sending', 'instance', ARGV[2], 'attempt', ARGV[3])
 return {'claimed', clicks}
 `;
 
@@ -83,8 +86,16 @@ export class ClickBuckets {
     return { window, added: added === 1 };
   }
 
-  /** Closes `window` and says whether this job instance may send its clicks now. */
-  async claim(key: ClickBucketKey, window: string, instance: string): Promise<{ state: ClaimState; clicks: number }> {
+  /**
+   * Closes `window` and says whether this job instance may send its clicks now. `attempt` names this call (a new
+   * one each time): the same call run again by Redis answers the same.
+   */
+  async claim(
+    key: ClickBucketKey,
+    window: string,
+    instance: string,
+    attempt: string = randomUUID(),
+  ): Promise<{ state: ClaimState; clicks: number }> {
     const [state, clicks] = (await this.redis.eval(
       CLAIM,
       2,
@@ -92,6 +103,7 @@ export class ClickBuckets {
       this.key('window', window),
       window,
       instance,
+      attempt,
     )) as [ClaimState, string];
     return { state, clicks: Number(clicks) };
   }
