@@ -28,7 +28,7 @@ export type Reply = [Error | null, unknown];
  * its scripts, which goes out as an EVALSHA of the script loaded beforehand. Every method is on the prototype:
  * functions made per transaction and stored on it (as ioredis' multi(), its script commands and BullMQ's
  * transaction wrapper do) kept every batch, with its payloads, alive through young collections until the next full
- * one (docs/operations.md, Memory).
+ * one (docs/operations.md, Ingress memory).
  */
 export class BatchTransaction {
   constructor(
