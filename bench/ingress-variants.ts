@@ -15,8 +15,8 @@ import { SECRET, load, median, memoryMb, startChild, stopChild } from './servers
  *
  * A variant's env is laid over the shipped one (scripts/apps.mjs), so `{}` is the ingress as it ships; the key
  * INGRESS_ENTRY runs another build instead (e.g. a copy of apps/ingress/dist from before a change). Each variant
- * also prints its garbage collections (count and main-thread seconds). Identical processes can differ by up to 1.3×
- * here for their whole life; give each setting two variants of its own to tell a setting from such a process.
+ * also prints its garbage collections (count and main-thread seconds). Identical processes differ by ~10 % from round
+ * to round here; give each setting two variants of its own to tell a setting from the noise.
  */
 const [variantsJson = '{"shipped":{}}', mode = 'everysec', roundsArg = '8', roundSArg = '2', connectionsArg = '50'] =
   process.argv.slice(2);

@@ -13,8 +13,8 @@ const SECRET = 'whsec_main_test_secret';
 const prefixes: string[] = [];
 afterEach(async () => Promise.all(prefixes.splice(0).map((p) => dropPrefix(p))));
 
-function startMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+function startMain(env: Record<string, string>, nodeFlags: string[] = []) {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', main], {
     cwd: root,
     env: { PATH: process.env.PATH, REDIS_URL: testRedisUrl(), PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,5 +64,20 @@ describe('main', () => {
     for (const secretOrPayload of [SECRET, signature, 'January bonus payment', 'Dwayne']) {
       expect(output.stdout + output.stderr).not.toContain(secretOrPayload);
     }
+  });
+
+  it('never pretenures an allocation site, which started some processes in a slow mode for life', async () => {
+    const prefix = uniquePrefix('main');
+    prefixes.push(prefix);
+    // V8 prints each pretenuring decision to stdout; without no-pretenuring.ts, startup alone made 6–10.
+    const { child, output } = startMain({ QUEUE_PREFIX: prefix, IH_WEBHOOK_SECRETS: SECRET }, [
+      '--trace-pretenuring-statistics',
+    ]);
+    await waitFor(() => output.stdout.includes('Server listening'), { label: 'the listening line', timeoutMs: 20_000 });
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output.stdout).toContain('"msg":"stopped"');
+    expect(output.stdout).not.toMatch(/pretenuring: AllocationSite.*=> tenure/);
   });
 });

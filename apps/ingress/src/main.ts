@@ -1,3 +1,4 @@
+import './no-pretenuring';
 import { connectRedis, createLogger, loadEnv } from '@herohooks/runtime';
 import { buildApp } from './app';
 import { createProducer } from './enqueue/producer';
