@@ -26,7 +26,8 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction'];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    child = spawn('redis-server', args, { stdio: 'ignore' });
+    // A process group of its own, so that kill() also ends what it forked (an AOF rewrite).
+    child = spawn('redis-server', args, { stdio: 'ignore', detached: true });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => {}); // refused until the server listens
     try {
@@ -45,7 +46,8 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = once(running, 'exit');
-    running.kill('SIGKILL');
+    // The whole group: an AOF rewrite left running would go on writing into `dir`, and on using CPU.
+    process.kill(-running.pid!, 'SIGKILL');
     await exited;
   };
   await launch();
@@ -61,7 +63,8 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     },
     async stop() {
       await kill();
-      rmSync(dir, { recursive: true, force: true });
+      // A killed rewrite may still be closing its files for a moment.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }
