@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { killWithForked } from './forked-processes';
 import { freePort } from './free-port';
 
 export interface RedisServer {
@@ -26,8 +26,7 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     '--appendfsync', appendfsync, '--maxmemory-policy', 'noeviction'];
   let child: ChildProcess | undefined;
   const launch = async () => {
-    // A process group of its own, so that kill() also ends what it forked (an AOF rewrite).
-    child = spawn('redis-server', args, { stdio: 'ignore', detached: true });
+    child = spawn('redis-server', args, { stdio: 'ignore' });
     const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => {}); // refused until the server listens
     try {
@@ -45,10 +44,9 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
   const kill = async () => {
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = once(running, 'exit');
-    // The whole group: an AOF rewrite left running would go on writing into `dir`, and on using CPU.
-    process.kill(-running.pid!, 'SIGKILL');
-    await exited;
+    // With what it forked: an AOF rewrite left alone goes on writing into `dir` until it finds its parent gone
+    // (up to a second).
+    await killWithForked(running);
   };
   await launch();
   return {
@@ -63,7 +61,7 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     },
     async stop() {
       await kill();
-      // A killed rewrite may still be closing its files for a moment.
+      // A file system call the killed rewrite was in may still create a file while the directory is emptied.
       rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
