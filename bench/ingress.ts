@@ -56,7 +56,7 @@ interface Server {
   url: string;
   results: autocannon.Result[];
   /** The queue prefix of a server that writes to Redis. */
-  prefix?: string;
+  queuePrefix?: string;
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -102,17 +102,18 @@ export async function benchIngress(options: IngressBenchOptions = {}): Promise<I
   const start = async (script: string, env: Record<string, string>): Promise<Server> => {
     const started = await startChild(script, env);
     children.push(started.child);
-    return { ...started, results: [], prefix: env.QUEUE_PREFIX };
+    return { ...started, results: [], queuePrefix: env.QUEUE_PREFIX };
   };
   /**
-   * One turn of load, after which the server's jobs are taken out of Redis, as its workers would have. Left in, the
-   * rounds piled up ~300 MB per AOF mode, and the four AOF rewrites of that growing data set (fork, then writing
-   * it all out, on the same two cores and disk) fell into whichever turn was running; bare Fastify, which writes
-   * nothing, was never hit.
+   * One turn of load, after which the server's keys are deleted, so that every turn starts on an empty Redis. Left
+   * in, the rounds piled up ~300 MB per AOF mode (nothing consumes these queues), and the four AOF rewrites of that
+   * growing data set (fork, then writing it all out, on the same two cores and disk) fell into whichever turn was
+   * running; bare Fastify, which writes nothing, was never hit. In production the workers take the jobs, but the
+   * ingress' dedup claims stay for the dedup window (docs/operations.md sizes them).
    */
   const turn = async (server: Server, seconds: number) => {
     const result = await load(server.url, seconds, settings.connections);
-    if (server.prefix) await dropPrefix(server.prefix, settings.redisUrl);
+    if (server.queuePrefix) await dropPrefix(server.queuePrefix, settings.redisUrl);
     return result;
   };
   try {

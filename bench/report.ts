@@ -38,8 +38,10 @@ function ingressSection(results: BenchResults): string[] {
       `${any.rounds} rounds of ${any.roundS} s per server after a warm-up (bare, naive, peer, ingress, then the reverse order), ` +
       "and a ratio is the median of the rounds' ratios, so a burst of other load on this shared machine lands in one " +
       'round rather than in one server\'s whole figure; req/s is the mean over the rounds, p99 the worst round. ' +
-      "After each turn the server's jobs are deleted from Redis, as its workers would have taken them: left in, " +
-      'they piled up to ~300 MB per AOF mode, and the AOF rewrites of that growing data set fell into the rounds. ' +
+      "After each turn the server's keys are deleted, so every turn starts on an empty Redis: left in (nothing " +
+      'consumes these queues), they piled up to ~300 MB per AOF mode, and the AOF rewrites of that growing data set ' +
+      "fell into the rounds. (In production the workers take the jobs, but the ingress' dedup claims stay for the " +
+      'dedup window.) ' +
       'The ingress runs as it ships (`apps/ingress/dist/main.js` with its Node.js options, `LOG_LEVEL=info`); bare Fastify, the naive server ' +
       'and the peer run from source under tsx (its loader adds to their RSS, not to their speed). ' +
       '"naive" (`bench/naive-bullmq.ts`) verifies the HMAC, parses, and makes one BullMQ `add` per request with no ' +
