@@ -61,8 +61,7 @@ export async function startRedisServer(appendfsync: 'always' | 'everysec' = 'alw
     },
     async stop() {
       await kill();
-      // A file system call the killed rewrite was in may still create a file while the directory is emptied.
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
